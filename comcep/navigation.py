@@ -1,0 +1,36 @@
+"""Entries of the navigation, registered by each app in its ``AppConfig.ready``.
+
+Keeps ``base.html`` free of knowledge about which apps exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    url_name: str
+    roles: frozenset[str]
+    description: str = ""
+    area: str = "community"  # "community" or "manager"
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+_links: list[Link] = []
+
+
+def register(label, url_name: str, *, roles, description="", area="community") -> None:
+    link = Link(label, url_name, frozenset(roles), description, area)
+    if link not in _links:
+        _links.append(link)
+
+
+def links_for(user_roles: frozenset[str], area: str) -> list[Link]:
+    return [link for link in _links if link.area == area and link.roles & user_roles]

@@ -1,0 +1,51 @@
+"""Who may reach the shared pages: the community, the back offices."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+
+from comcep import roles
+
+
+def check_community_member(user) -> None:
+    """Raise PermissionDenied unless ``user`` takes part in the community."""
+    if not roles.is_community_member(user):
+        raise PermissionDenied
+
+
+def community_required(view):
+    """Only admitted members with a pseudonym; operator managers never get in."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        user = request.user
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        check_community_member(user)
+        member = getattr(user, "member", None)
+        if member is None or not member.has_pseudonym:
+            return redirect("choose_pseudonym")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def role_required(*required: str):
+    """Only people holding one of ``required`` roles."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not roles.roles_of(request.user) & set(required):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator

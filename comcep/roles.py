@@ -1,0 +1,161 @@
+"""The roles of DESIGN.md, as groups plus guardian object permissions.
+
+One person may hold several roles, except that an operator manager is never a
+member of the community: the hierarchy does not take part.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
+
+from comcep.audit import record
+from comcep.models import Operator, OperatorManagership, Region, User
+
+
+class Role:
+    MEMBER = "member"
+    EXPERT = "expert"
+    MODERATOR = "moderator"
+    OPERATOR_MANAGER = "operator_manager"
+    REGIONAL_STAFF = "regional_staff"
+    PLATFORM_MANAGER = "platform_manager"
+
+    ALL = (MEMBER, EXPERT, MODERATOR, OPERATOR_MANAGER, REGIONAL_STAFF, PLATFORM_MANAGER)
+    # Roles that take part in the community, and so never go with OPERATOR_MANAGER.
+    COMMUNITY = (MEMBER, EXPERT, MODERATOR)
+    LABELS = {
+        MEMBER: _("membre"),
+        EXPERT: _("expert·e"),
+        MODERATOR: _("animateur·rice"),
+        OPERATOR_MANAGER: _("responsable d'opérateur"),
+        REGIONAL_STAFF: _("équipe Carif-Oref"),
+        PLATFORM_MANAGER: _("gestionnaire de la plateforme"),
+    }
+
+
+MANAGE_APPLICATIONS = "comcep.manage_operator_applications"
+PUBLISH_REGION_ACTIONS = "comcep.publish_region_actions"
+
+
+def ensure_groups() -> None:
+    for name in Role.ALL:
+        Group.objects.get_or_create(name=name)
+
+
+def roles_of(user) -> frozenset[str]:
+    """The roles of a user, read once per request and kept on the user object."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    cached = getattr(user, "_comcep_roles", None)
+    if cached is None:
+        cached = frozenset(user.groups.values_list("name", flat=True))
+        user._comcep_roles = cached
+    return cached
+
+
+def has_role(user, role: str) -> bool:
+    return role in roles_of(user)
+
+
+def _forget_roles(user: User) -> None:
+    user.__dict__.pop("_comcep_roles", None)
+
+
+def _check_compatible(user: User, role: str) -> None:
+    current = roles_of(user)
+    if role == Role.OPERATOR_MANAGER and current & set(Role.COMMUNITY):
+        raise ValidationError(
+            _("Un·e membre de la communauté ne peut pas être responsable d'opérateur : "
+              "la hiérarchie ne participe pas au forum."),
+            code="role_conflict",
+        )
+    if role in Role.COMMUNITY and Role.OPERATOR_MANAGER in current:
+        raise ValidationError(
+            _("Un·e responsable d'opérateur ne peut pas rejoindre la communauté : "
+              "la hiérarchie ne participe pas au forum."),
+            code="role_conflict",
+        )
+
+
+@transaction.atomic
+def grant_role(user: User, role: str, *, actor: User | None, reason: str = "") -> None:
+    """Give a role, refusing the combinations the design forbids. Audited."""
+    if role not in Role.ALL:
+        raise ValueError(f"Unknown role {role!r}")
+    _check_compatible(user, role)
+    group, _created = Group.objects.get_or_create(name=role)
+    user.groups.add(group)
+    _forget_roles(user)
+    record(actor=actor, action="role.granted", target=user, reason=reason, data={"role": role})
+
+
+@transaction.atomic
+def revoke_role(user: User, role: str, *, actor: User | None, reason: str = "") -> None:
+    user.groups.remove(*Group.objects.filter(name=role))
+    _forget_roles(user)
+    record(actor=actor, action="role.revoked", target=user, reason=reason, data={"role": role})
+
+
+@transaction.atomic
+def name_operator_manager(
+    user: User,
+    operator: Operator,
+    *,
+    actor: User | None,
+    regions: Iterable[Region] = (),
+) -> OperatorManagership:
+    """Name ``user`` manager of ``operator`` (optionally limited to ``regions``)."""
+    grant_role(user, Role.OPERATOR_MANAGER, actor=actor)
+    managership, _created = OperatorManagership.objects.get_or_create(user=user, operator=operator)
+    managership.regions.set(regions)
+    assign_perm(MANAGE_APPLICATIONS, user, operator)
+    record(
+        actor=actor, action="operator_manager.named", target=user,
+        data={"operator": operator.slug, "regions": [r.code for r in regions]},
+    )
+    return managership
+
+
+@transaction.atomic
+def remove_operator_manager(user: User, operator: Operator, *, actor: User | None) -> None:
+    OperatorManagership.objects.filter(user=user, operator=operator).delete()
+    remove_perm(MANAGE_APPLICATIONS, user, operator)
+    if not OperatorManagership.objects.filter(user=user).exists():
+        revoke_role(user, Role.OPERATOR_MANAGER, actor=actor)
+    record(actor=actor, action="operator_manager.removed", target=user,
+           data={"operator": operator.slug})
+
+
+@transaction.atomic
+def name_regional_staff(user: User, region: Region, *, actor: User | None) -> None:
+    """Let ``user`` publish the professionalisation actions of ``region``."""
+    grant_role(user, Role.REGIONAL_STAFF, actor=actor)
+    assign_perm(PUBLISH_REGION_ACTIONS, user, region)
+    record(actor=actor, action="regional_staff.named", target=user, data={"region": region.code})
+
+
+def managed_operators(user: User) -> QuerySet[Operator]:
+    """The operators whose applications ``user`` may handle."""
+    if not has_role(user, Role.OPERATOR_MANAGER):
+        return Operator.objects.none()
+    return get_objects_for_user(user, MANAGE_APPLICATIONS, klass=Operator, accept_global_perms=False)
+
+
+def staff_regions(user: User) -> QuerySet[Region]:
+    """The regions whose actions ``user`` may publish."""
+    if not has_role(user, Role.REGIONAL_STAFF):
+        return Region.objects.none()
+    return get_objects_for_user(user, PUBLISH_REGION_ACTIONS, klass=Region, accept_global_perms=False)
+
+
+def is_community_member(user) -> bool:
+    """May read and post in the community (forum, resources, private space)."""
+    roles = roles_of(user)
+    return bool(roles & set(Role.COMMUNITY)) and Role.OPERATOR_MANAGER not in roles

@@ -1,0 +1,29 @@
+from django.contrib import admin
+from django.contrib.auth.decorators import login_required
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from comcep import views
+
+# The admin signs in through allauth, so its rate limits and MFA apply there too.
+admin.site.login = login_required(admin.site.login)
+admin.site.site_header = "Comcep — administration"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("communaute/", views.community, name="community"),
+    path("communaute/pseudonyme/", views.choose_pseudonym, name="choose_pseudonym"),
+    path("communaute/profil/", views.edit_profile, name="edit_profile"),
+    path("healthz", views.healthz, name="healthz"),
+    path("langue/", set_language, name="set_language"),
+    path("compte/", include("allauth.urls")),
+    path("candidature/", include("enrolment.urls")),
+    path("forum/", include("forum.urls")),
+    path("ressources/", include("resources.urls")),
+    path("espace-prive/", include("privatespace.urls")),
+    path("gestion/admin/", admin.site.urls),
+]
+
+handler403 = "comcep.views.error_403"
+handler404 = "comcep.views.error_404"
+handler500 = "comcep.views.error_500"

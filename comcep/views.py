@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+import logging
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from comcep import roles
+from comcep.accounts import landing_url
+from comcep.celery import app as celery_app
+from comcep.forms import ProfileForm, PseudonymForm
+from comcep.models import Member
+from comcep.permissions import community_required
+
+logger = logging.getLogger(__name__)
+
+
+def home(request):
+    """The landing page; people who have somewhere better to be go there."""
+    if request.user.is_authenticated:
+        target = landing_url(request.user)
+        if target != request.path:
+            return redirect(target)
+    return render(request, "comcep/home.html")
+
+
+@community_required
+def community(request):
+    return render(request, "comcep/community.html", {"member": request.user.member})
+
+
+@login_required
+def choose_pseudonym(request):
+    """An admitted member picks their pseudonym at their first sign-in."""
+    if not roles.is_community_member(request.user):
+        raise PermissionDenied
+    member, _created = Member.objects.get_or_create(user=request.user)
+    if member.has_pseudonym:
+        return redirect("community")
+    form = PseudonymForm(request.POST or None, member=member)
+    if request.method == "POST" and form.is_valid():
+        try:
+            form.save()
+        except ValidationError:
+            pass  # the form now carries the error
+        else:
+            messages.success(
+                request, _("Bienvenue dans la communauté, %(pseudonym)s !")
+                % {"pseudonym": member.pseudonym}
+            )
+            return redirect("community")
+    return render(request, "comcep/choose_pseudonym.html", {"form": form})
+
+
+@community_required
+def edit_profile(request):
+    member = request.user.member
+    form = ProfileForm(request.POST or None, instance=member)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Votre profil est enregistré."))
+        return redirect("edit_profile")
+    return render(request, "comcep/edit_profile.html", {"form": form, "member": member})
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """200 when the database and the broker answer, 503 otherwise."""
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except Exception as exc:
+        logger.exception("Health check: database")
+        checks["database"] = f"error: {type(exc).__name__}"
+    try:
+        with celery_app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+        checks["broker"] = "ok"
+    except Exception as exc:
+        logger.exception("Health check: broker")
+        checks["broker"] = f"error: {type(exc).__name__}"
+    healthy = all(value == "ok" for value in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503
+    )
+
+
+def error_403(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def error_404(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def error_500(request):
+    return render(request, "500.html", status=500)

@@ -1,0 +1,183 @@
+"""Personas and shared fixtures.
+
+alice is a member, bob another member; mod a moderator; expert an expert;
+oscar manages alice's operator (Apec), olga manages another (France Travail);
+rita is Carif-Oref staff of Bretagne; paula is the platform manager; a
+visitor is anyone not signed in.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from comcep.celery import app as celery_app
+from comcep.roles import Role
+from tests import factories
+
+# Each test session gets its own queue, so that concurrent test runs sharing a
+# broker never take each other's jobs.
+TEST_QUEUE = f"comcep-test-{uuid.uuid4().hex[:10]}"
+
+
+def pytest_configure(config):
+    celery_app.conf.task_default_queue = TEST_QUEUE
+
+
+@pytest.fixture
+def reference_data(db):
+    """The regions, operators and groups of the data migrations.
+
+    Transactional tests flush every table after they run, data migrations
+    included, so the rows are put back when missing.
+    """
+    from comcep.models import Operator, Region
+    from comcep.reference import NATIONAL_OPERATORS, REGIONS
+    from comcep.roles import ensure_groups
+
+    if Region.objects.count() != len(REGIONS):
+        for code, name, overseas in REGIONS:
+            Region.objects.get_or_create(code=code, defaults={"name": name, "overseas": overseas})
+    if not Operator.objects.exists():
+        for slug, name, former, domains in NATIONAL_OPERATORS:
+            Operator.objects.create(slug=slug, name=name, former_name=former,
+                                    email_domains=domains)
+    ensure_groups()
+
+
+@pytest.fixture
+def alice(reference_data):
+    return factories.make_member(pseudonym="Lande Bretonne", first_name="Alice",
+                                 last_name="Martin", email="alice.martin@apec.fr")
+
+
+@pytest.fixture
+def bob(reference_data):
+    return factories.make_member(pseudonym="Bob le Bâtisseur", operator_slug="france-travail",
+                                 region_code="52")
+
+
+@pytest.fixture
+def mod(reference_data):
+    return factories.make_member(pseudonym="Phare du Forum", role=Role.MODERATOR)
+
+
+@pytest.fixture
+def expert(reference_data):
+    return factories.make_member(pseudonym="Docteur Parcours", role=Role.EXPERT)
+
+
+@pytest.fixture
+def oscar(reference_data):
+    """Manager of Apec, alice's operator."""
+    return factories.make_operator_manager(operator_slug="apec", first_name="Oscar")
+
+
+@pytest.fixture
+def olga(reference_data):
+    """Manager of France Travail, not alice's operator."""
+    return factories.make_operator_manager(operator_slug="france-travail", first_name="Olga")
+
+
+@pytest.fixture
+def rita(reference_data):
+    return factories.make_regional_staff(region_code="53")
+
+
+@pytest.fixture
+def paula(reference_data):
+    return factories.make_platform_manager(first_name="Paula")
+
+
+@pytest.fixture
+def visitor() -> Client:
+    return Client()
+
+
+@pytest.fixture
+def client_for():
+    """client_for(user) → a test client signed in as that user."""
+
+    def make(user) -> Client:
+        client = Client()
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return make
+
+
+def database_url_for_current_connection() -> str:
+    """A DATABASE_URL pointing a child process at the test database."""
+    s = connection.settings_dict
+    host = quote(s["HOST"] or "", safe="")
+    auth = s["USER"] + (f":{quote(s['PASSWORD'])}" if s["PASSWORD"] else "")
+    port = f":{s['PORT']}" if s["PORT"] else ""
+    return f"postgres://{auth}@{host}{port}/{s['NAME']}"
+
+
+@dataclass
+class Worker:
+    process: subprocess.Popen
+    mail_dir: Path
+    log: Path
+
+    def sent_mail(self) -> list[str]:
+        return [p.read_text() for p in sorted(self.mail_dir.glob("*.log"))]
+
+
+def start_worker(tmp_dir: Path, *, extra_env: dict | None = None) -> Worker:
+    mail_dir = tmp_dir / "mail"
+    mail_dir.mkdir(parents=True, exist_ok=True)
+    log = tmp_dir / "worker.log"
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url_for_current_connection(),
+        "CELERY_TASK_DEFAULT_QUEUE": TEST_QUEUE,
+        "EMAIL_URL": f"filemail://{mail_dir}",
+        **(extra_env or {}),
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "comcep", "worker", "--pool=threads",
+         "--concurrency=2", "--loglevel=INFO", "-Q", TEST_QUEUE, "--without-gossip",
+         "--without-mingle", "--without-heartbeat"],
+        env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    return Worker(process, mail_dir, log)
+
+
+def stop_worker(worker: Worker) -> None:
+    worker.process.terminate()
+    try:
+        worker.process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        worker.process.kill()
+
+
+def wait_until(predicate, *, timeout: float = 30, interval: float = 0.1, message: str = ""):
+    """Poll ``predicate`` until it is truthy; fail the test after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    pytest.fail(message or f"condition not met within {timeout}s")
+
+
+@pytest.fixture
+def worker(transactional_db, tmp_path):
+    """A real Celery worker process on the real broker, reading the test database."""
+    running = start_worker(tmp_path)
+    yield running
+    stop_worker(running)

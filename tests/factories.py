@@ -1,0 +1,86 @@
+"""factory_boy factories for the shared core. Apps add theirs beside their tests."""
+
+import factory
+from allauth.account.models import EmailAddress
+
+from comcep import roles, services
+from comcep.models import Member, Operator, Region, Structure, User
+
+PASSWORD = "motdepasse-de-test-42"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"personne{n}@exemple.fr")
+    first_name = factory.Faker("first_name", locale="fr_FR")
+    last_name = factory.Faker("last_name", locale="fr_FR")
+
+    @factory.post_generation
+    def password(user, create, extracted, **kwargs):
+        user.set_password(extracted or PASSWORD)
+        if create:
+            user.save(update_fields=["password"])
+            EmailAddress.objects.get_or_create(
+                user=user, email=user.email, defaults={"verified": True, "primary": True}
+            )
+
+
+def region(code: str = "53") -> Region:
+    return Region.objects.get(code=code)
+
+
+def operator(slug: str = "apec") -> Operator:
+    return Operator.objects.get(slug=slug)
+
+
+_pseudonym_counter = iter(range(1, 10**9))
+
+
+def _fresh_pseudonym() -> str:
+    # Words, not digits alone: digits fold together in the confusables skeleton.
+    words = ["Alpha", "Bravo", "Castor", "Delta", "Écho", "Faucon", "Gamma", "Hermine"]
+    n = next(_pseudonym_counter)
+    return f"{words[n % len(words)]} {words[(n // 8) % len(words)]} {chr(65 + n % 26)}{n}"
+
+
+def make_member(
+    *,
+    pseudonym: str | None = None,
+    role: str = roles.Role.MEMBER,
+    operator_slug: str = "apec",
+    region_code: str = "53",
+    **user_fields,
+) -> User:
+    """An admitted counsellor with a pseudonym (pass pseudonym="" for none yet)."""
+    user = UserFactory(**user_fields)
+    roles.grant_role(user, roles.Role.MEMBER, actor=None)
+    if role != roles.Role.MEMBER:
+        roles.grant_role(user, role, actor=None)
+    op, reg = operator(operator_slug), region(region_code)
+    structure, _ = Structure.objects.get_or_create(operator=op, region=reg, name="Agence test")
+    member = Member.objects.create(user=user, operator=op, region=reg, structure=structure)
+    if pseudonym != "":
+        services.set_pseudonym(member, pseudonym or _fresh_pseudonym())
+    return user
+
+
+def make_operator_manager(*, operator_slug: str = "apec", region_codes=(), **user_fields) -> User:
+    user = UserFactory(**user_fields)
+    regions = [region(code) for code in region_codes]
+    roles.name_operator_manager(user, operator(operator_slug), actor=None, regions=regions)
+    return user
+
+
+def make_regional_staff(*, region_code: str = "53", **user_fields) -> User:
+    user = UserFactory(**user_fields)
+    roles.name_regional_staff(user, region(region_code), actor=None)
+    return user
+
+
+def make_platform_manager(**user_fields) -> User:
+    user = UserFactory(is_staff=True, **user_fields)
+    roles.grant_role(user, roles.Role.PLATFORM_MANAGER, actor=None)
+    return user
