@@ -1,0 +1,85 @@
+"""Browser tests: headless Chromium driven by Playwright against the live server.
+
+``./dev test`` sets COMCEP_CHROMIUM to the machine's Chromium when it has one
+(CI installs Debian's); otherwise Playwright's own browser is used.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+
+# Phone, tablet and desktop widths every main journey is checked at.
+VIEWPORTS = {
+    "phone": {"width": 360, "height": 740},
+    "tablet": {"width": 768, "height": 1024},
+    "desktop": {"width": 1280, "height": 800},
+}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    args = {
+        **browser_type_launch_args,
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--disable-dev-shm-usage"],
+    }
+    chromium = os.environ.get("COMCEP_CHROMIUM") or (
+        "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
+    )
+    if chromium:
+        args["executable_path"] = chromium
+    return args
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "fr-FR"}
+
+
+@pytest.fixture(params=list(VIEWPORTS), ids=list(VIEWPORTS))
+def viewport(request, page):
+    """Runs the test once per width, with the page resized to it."""
+    page.set_viewport_size(VIEWPORTS[request.param])
+    page.set_default_timeout(15_000)
+    return request.param
+
+
+@pytest.fixture
+def screenshot(page, request):
+    """screenshot("step") saves test-artifacts/screenshots/<test>-<step>.png."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+
+    def take(step: str) -> Path:
+        name = request.node.name.replace("[", "-").replace("]", "").replace("/", "_")
+        path = ARTIFACTS / f"{name}-{step}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
+
+
+def sign_in(page, live_server, email: str, password: str) -> None:
+    """Sign in through the real allauth form, as a person would."""
+    page.goto(f"{live_server.url}/compte/login/")
+    page.locator("#id_login").fill(email)
+    page.locator("#id_password").fill(password)
+    page.locator("main form button[type=submit]").click()
+
+
+def open_menu_if_folded(page) -> None:
+    """On a phone the navigation folds behind the Menu button."""
+    toggle = page.locator(".nav-toggle")
+    if toggle.is_visible():
+        toggle.click()
