@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.usersessions",
     "guardian",
     "taggit",
     "django_htmx",
@@ -77,6 +78,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -158,6 +160,8 @@ if not ACCOUNT_RATE_LIMITS_ENABLED:
     ACCOUNT_RATE_LIMITS = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Comcep"
+# Tracks each account's sessions so that deactivating an account can end them all.
+USERSESSIONS_TRACK_ACTIVITY = True
 GUARDIAN_ANONYMOUS_USER_NAME = None
 ANONYMOUS_USER_NAME = None
 GUARDIAN_RAISE_403 = False
