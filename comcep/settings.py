@@ -7,6 +7,7 @@ script turns on what a developer's laptop needs (DEBUG, plain HTTP).
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 from urllib.parse import unquote
@@ -108,6 +109,8 @@ DATABASES = {"default": env.db_url_config(ensure_database_url(BASE_DIR))}
 DATABASES["default"]["HOST"] = unquote(DATABASES["default"]["HOST"])
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Test databases carry the run's process id, so concurrent test runs never collide.
+DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise environ.ImproperlyConfigured("Comcep runs on PostgreSQL only.")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
