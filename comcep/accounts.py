@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import is_mfa_enabled
+from allauth.usersessions.adapter import get_adapter as get_usersessions_adapter
+from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.urls import reverse
 
 from comcep import notifications, roles
+
+# Roles that see real identities: their accounts need TOTP before any queue opens.
+MFA_ROLES = frozenset({roles.Role.OPERATOR_MANAGER, roles.Role.PLATFORM_MANAGER})
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -33,11 +40,31 @@ class AccountAdapter(DefaultAccountAdapter):
         return landing_url(request.user)
 
 
+def needs_mfa(user) -> bool:
+    """True for an account that sees real identities and has no TOTP authenticator yet."""
+    return bool(roles.roles_of(user) & MFA_ROLES) and not is_mfa_enabled(
+        user, types=[Authenticator.Type.TOTP]
+    )
+
+
+def end_all_sessions(user) -> None:
+    """Sign ``user`` out everywhere (allauth.usersessions), e.g. when the account is deactivated."""
+    get_usersessions_adapter().end_sessions(list(UserSession.objects.filter(user_id=user.pk)))
+
+
 def landing_url(user) -> str:
     """Where a person lands after signing in, by role."""
+    user_roles = roles.roles_of(user)
+    if roles.Role.OPERATOR_MANAGER in user_roles:
+        return reverse("enrolment:operator_queue")
+    if roles.Role.PLATFORM_MANAGER in user_roles:
+        return reverse("enrolment:platform_queue")
     if roles.is_community_member(user):
         member = getattr(user, "member", None)
         if member is None or not member.has_pseudonym:
             return reverse("choose_pseudonym")
         return reverse("community")
+    if getattr(user, "is_authenticated", False) and hasattr(user, "application"):
+        # An applicant not (or no longer) admitted follows their application.
+        return reverse("enrolment:status")
     return reverse("home")

@@ -21,6 +21,10 @@ def ensure_database_url(base_dir: Path) -> str:
     url = os.environ.get("DATABASE_URL")
     if url:
         return url
+    import warnings
+
+    # pgserver asks platformdirs for a runtime dir it does not need here.
+    warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR")
     import pgserver  # imported lazily: configured deployments never need it
 
     data_dir = base_dir / "var" / "postgres"

@@ -117,3 +117,13 @@ def test_healthz_answers_503_when_the_broker_is_unreachable(visitor, settings):
 
     assert response.status_code == 503
     assert response.json()["checks"]["broker"].startswith("error")
+
+
+def test_a_server_error_shows_a_french_page_without_details(rf):
+    from comcep.views import error_500
+
+    response = error_500(rf.get("/"))
+
+    assert response.status_code == 500
+    assert "Une erreur est survenue" in response.content.decode()
+    assert "Traceback" not in response.content.decode()
