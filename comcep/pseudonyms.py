@@ -91,7 +91,7 @@ def validate_shape(pseudonym: str) -> None:
         )
     if skeleton(value) in {skeleton(word) for word in RESERVED}:
         raise ValidationError(
-            _("Ce pseudonyme est réservé : choisissez-en un autre."), code="reserved"
+            _("Ce pseudonyme est réservé : choisissez-en un autre."), code="reserved"
         )
 
 

@@ -72,13 +72,13 @@ def _check_compatible(user: User, role: str) -> None:
     current = roles_of(user)
     if role == Role.OPERATOR_MANAGER and current & set(Role.COMMUNITY):
         raise ValidationError(
-            _("Un·e membre de la communauté ne peut pas être responsable d'opérateur : "
+            _("Un·e membre de la communauté ne peut pas être responsable d'opérateur : "
               "la hiérarchie ne participe pas au forum."),
             code="role_conflict",
         )
     if role in Role.COMMUNITY and Role.OPERATOR_MANAGER in current:
         raise ValidationError(
-            _("Un·e responsable d'opérateur ne peut pas rejoindre la communauté : "
+            _("Un·e responsable d'opérateur ne peut pas rejoindre la communauté : "
               "la hiérarchie ne participe pas au forum."),
             code="role_conflict",
         )

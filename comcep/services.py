@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from comcep import pseudonyms
 from comcep.models import Member
 
-TAKEN = _("Ce pseudonyme est déjà pris : choisissez-en un autre.")
-CONFUSABLE = _("Ce pseudonyme ressemble trop à un pseudonyme existant : choisissez-en un autre.")
+TAKEN = _("Ce pseudonyme est déjà pris : choisissez-en un autre.")
+CONFUSABLE = _("Ce pseudonyme ressemble trop à un pseudonyme existant : choisissez-en un autre.")
 
 
 def validate_pseudonym(value: str, *, member: Member) -> str:
@@ -23,7 +23,7 @@ def validate_pseudonym(value: str, *, member: Member) -> str:
     ):
         raise ValidationError(
             _("Votre pseudonyme ne doit contenir ni votre nom, ni votre prénom, ni votre "
-              "adresse e-mail : il protège votre liberté de parole."),
+              "adresse e-mail : il protège votre liberté de parole."),
             code="reveals_identity",
         )
     others = Member.objects.exclude(pk=member.pk)

@@ -53,7 +53,7 @@ def choose_pseudonym(request):
             pass  # the form now carries the error
         else:
             messages.success(
-                request, _("Bienvenue dans la communauté, %(pseudonym)s !")
+                request, _("Bienvenue dans la communauté, %(pseudonym)s !")
                 % {"pseudonym": member.pseudonym}
             )
             return redirect("community")
