@@ -16,11 +16,12 @@ DEMO_DOMAIN = "demo.comcep.fr"
 PILOT_REGION = "53"  # Bretagne
 OPEN_REGIONS = ["52", "11"]  # Pays de la Loire, Île-de-France
 
+# Distinctive enough that tests can look for them in any page.
 MEMBER_PSEUDONYMS = [
-    "Boussole", "Cap au Large", "Fil d'Ariane", "Grain de Sel", "Horizon 35", "Jalon",
-    "Kairos", "Lanterne", "Marée Haute", "Nord Ouest", "Orée", "Passerelle", "Quai des Brumes",
-    "Rose des Vents", "Sextant", "Trajectoire", "Univers Pro", "Vent Portant", "Wagon Bleu",
-    "Zénith",
+    "Boussole Bleue", "Cap au Large", "Fil d'Ariane", "Grain de Sel", "Horizon Trente", "Jalon Vert",
+    "Kairos Atlantique", "Lanterne Rouge", "Marée Haute", "Nord Ouest", "Orée du Bois",
+    "Passerelle Douce", "Quai des Brumes", "Rose des Vents", "Sextant Marin", "Trajectoire Libre",
+    "Univers Pro", "Vent Portant", "Wagon Bleu", "Zénith Clair",
 ]
 FIRST_NAMES = ["Camille", "Dominique", "Claude", "Alix", "Sacha", "Morgane", "Yann", "Nadia",
                "Hugo", "Inès", "Jules", "Léa", "Malik", "Nina", "Olivier", "Pauline", "Quentin",

@@ -1,0 +1,117 @@
+"""The privacy contract, swept across every page a person can reach.
+
+With the demo data of every app loaded, each persona crawls the site as a
+person would (every URL pattern without parameters, then every link found),
+and we assert what they must never see:
+
+* an operator manager or a visitor: any pseudonym; any page of the community;
+* a member: another member's real name or email.
+
+New pages are covered as soon as they are linked from anywhere.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from urllib.parse import urljoin, urlparse
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from comcep.demo import DEMO_DOMAIN
+from comcep.models import Member, User
+
+COMMUNITY_PREFIXES = ("/communaute/", "/forum/", "/ressources/", "/espace-prive/")
+SKIP = ("/compte/logout", "/langue/", "/static/", "logout", "deconnexion")
+MAX_PAGES = 400
+HREF = re.compile(r"""(?:href|src|hx-get)=["']([^"'#]+)""")
+
+
+def _parameterless_paths(resolver=None, prefix="") -> list[str]:
+    resolver = resolver or get_resolver()
+    paths = []
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            paths += _parameterless_paths(entry, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            route = prefix + str(entry.pattern)
+            if "<" not in route and "(" not in route and "^" not in route:
+                paths.append("/" + route.lstrip("/"))
+    return sorted(set(paths))
+
+
+def crawl(client: Client) -> dict[str, tuple[int, str]]:
+    """Visit every reachable page once; return {path: (status, body)}."""
+    seen: dict[str, tuple[int, str]] = {}
+    queue = deque(["/", *_parameterless_paths()])
+    while queue and len(seen) < MAX_PAGES:
+        path = queue.popleft()
+        if path in seen or any(s in path for s in SKIP):
+            continue
+        response = client.get(path)
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        text = body.decode("utf-8", errors="ignore")
+        seen[path] = (response.status_code, text)
+        if response.status_code == 200 and "html" in response.get("Content-Type", ""):
+            for href in HREF.findall(text):
+                url = urlparse(urljoin(path, href))
+                if url.netloc in ("", "testserver") and url.path.startswith("/"):
+                    queue.append(url.path + (f"?{url.query}" if url.query else ""))
+    return seen
+
+
+@pytest.fixture
+def demo(reference_data):
+    call_command("seed_demo", verbosity=0)
+    return [p for p in Member.objects.exclude(pseudonym="").values_list("pseudonym", flat=True)]
+
+
+def signed_in(email: str) -> Client:
+    client = Client()
+    client.force_login(User.objects.get(email=email),
+                       backend="django.contrib.auth.backends.ModelBackend")
+    return client
+
+
+def pseudonyms_in(pages, pseudonyms) -> list[tuple[str, str]]:
+    found = []
+    for path, (_status, text) in pages.items():
+        for pseudonym in pseudonyms:
+            if re.search(rf"(?<!\w){re.escape(pseudonym)}(?!\w)", text):
+                found.append((path, pseudonym))
+    return found
+
+
+@pytest.mark.parametrize("operator", ["apec", "france-travail", "missions-locales"])
+def test_an_operator_manager_sees_no_pseudonym_and_no_community_page(demo, operator):
+    pages = crawl(signed_in(f"responsable.{operator}@{DEMO_DOMAIN}"))
+
+    assert pseudonyms_in(pages, demo) == []
+    reached = [p for p, (status, _) in pages.items()
+               if status == 200 and p.startswith(COMMUNITY_PREFIXES)]
+    assert reached == []
+
+
+def test_a_visitor_sees_no_pseudonym_and_no_community_page(demo):
+    pages = crawl(Client())
+
+    assert pseudonyms_in(pages, demo) == []
+    assert [p for p, (status, _) in pages.items()
+            if status == 200 and p.startswith(COMMUNITY_PREFIXES)] == []
+
+
+@pytest.mark.parametrize("email", [f"membre01@{DEMO_DOMAIN}", f"animation@{DEMO_DOMAIN}",
+                                   f"expert@{DEMO_DOMAIN}"])
+def test_no_community_page_carries_another_members_real_identity(demo, email):
+    me = User.objects.get(email=email)
+    others = User.objects.filter(member__isnull=False).exclude(pk=me.pk)
+    identities = [o.email for o in others] + [f"{o.first_name} {o.last_name}" for o in others]
+
+    pages = crawl(signed_in(email))
+
+    assert len([p for p, (s, _) in pages.items() if s == 200]) > 3  # the crawl got somewhere
+    leaks = [(path, who) for path, (_s, text) in pages.items() for who in identities if who in text]
+    assert leaks == []
