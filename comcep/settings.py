@@ -163,8 +163,9 @@ if not ACCOUNT_RATE_LIMITS_ENABLED:
     ACCOUNT_RATE_LIMITS = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Comcep"
-# Tracks each account's sessions so that deactivating an account can end them all.
-USERSESSIONS_TRACK_ACTIVITY = True
+# Sessions are recorded at sign-in, so that deactivating an account can end them
+# all; not on every request, which would cost a write per page.
+USERSESSIONS_TRACK_ACTIVITY = False
 GUARDIAN_ANONYMOUS_USER_NAME = None
 ANONYMOUS_USER_NAME = None
 GUARDIAN_RAISE_403 = False
