@@ -1,0 +1,418 @@
+"""The course builder (author side) and the course pages (learner side)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from comcep.permissions import community_required
+from privatespace import courses, permissions, scorm
+from privatespace.forms import CourseForm, LessonForm, ModuleForm, QuestionForm
+from privatespace.models import Course, CourseFollow, Favourite, LessonKind, QuizAnswer, QuizQuestion
+from privatespace.views import _ids, file_response
+
+
+def _builder(course: Course) -> str:
+    return reverse("privatespace:course_builder", args=[course.pk])
+
+
+# --- Catalogue and learner pages ----------------------------------------------------------
+
+
+@community_required
+def catalogue(request):
+    """Every published course, and where the member stands in those they follow."""
+    published = list(Course.objects.published().with_counts().order_by("-updated_at", "-pk"))
+    followed = set(CourseFollow.objects.filter(learner=request.user).values_list("course_id", flat=True))
+    return render(request, "privatespace/catalogue.html", {"courses": published, "followed": followed})
+
+
+@community_required
+def my_courses(request):
+    authored = Course.objects.filter(author=request.user).with_counts()
+    follows = (CourseFollow.objects.filter(learner=request.user, course__status="published")
+               .select_related("course", "last_lesson"))
+    return render(request, "privatespace/my_courses.html", {"authored": authored, "follows": follows})
+
+
+@community_required
+def course_detail(request, pk: int):
+    course = permissions.get_viewable_course(request.user, pk)
+    lessons = course.ordered_lessons()
+    follow = courses.follow_of(request.user, course)
+    progress = courses.progress_of(follow, lessons)
+    return render(request, "privatespace/course_detail.html", {
+        "course": course, "modules": course.modules_with_lessons(), "follow": follow,
+        "progress": progress, "resume": courses.resume_lesson(follow, lessons, progress),
+        "is_author": permissions.can_edit_course(request.user, course),
+    })
+
+
+@never_cache
+@community_required
+def course_cover(request, pk: int):
+    course = permissions.get_viewable_course(request.user, pk)
+    if not course.cover:
+        raise Http404
+    try:
+        handle = course.cover.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    response = FileResponse(handle)
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+@community_required
+@require_POST
+def follow_course(request, pk: int):
+    course = permissions.get_viewable_course(request.user, pk)
+    if request.POST.get("stop"):
+        courses.unfollow_course(course, actor=request.user)
+        messages.success(request, _("Vous ne suivez plus ce cours."))
+        return redirect(course.get_absolute_url())
+    try:
+        courses.follow_course(course, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(course.get_absolute_url())
+    lessons = course.ordered_lessons()
+    if not lessons:
+        return redirect(course.get_absolute_url())
+    messages.success(request, _("Vous suivez ce cours. Bonne formation !"))
+    return redirect("privatespace:lesson", pk=lessons[0].pk)
+
+
+def _neighbours(lessons, lesson):
+    index = next(i for i, item in enumerate(lessons) if item.pk == lesson.pk)
+    previous = lessons[index - 1] if index > 0 else None
+    following = lessons[index + 1] if index + 1 < len(lessons) else None
+    return index, previous, following
+
+
+@community_required
+def lesson_view(request, pk: int):
+    """A lesson as a learner reads it (also the author's preview)."""
+    lesson = permissions.get_viewable_lesson(request.user, pk)
+    course = lesson.module.course
+    lessons = course.ordered_lessons()
+    index, previous, following = _neighbours(lessons, lesson)
+    follow = courses.follow_of(request.user, course)
+    if follow is not None:
+        courses.record_visit(follow, lesson)
+    progress = courses.progress_of(follow, lessons)
+    questions = list(lesson.questions.prefetch_related("choices"))
+    chosen = {}
+    if follow is not None and questions:
+        chosen = {a.question_id: a.choice_id for a in QuizAnswer.objects.filter(
+            follow=follow, question__in=[q.pk for q in questions])}
+    for question in questions:
+        question.chosen_id = chosen.get(question.pk)
+    return render(request, "privatespace/lesson.html", {
+        "lesson": lesson, "course": course, "lessons": lessons, "number": index + 1,
+        "previous": previous, "next": following, "follow": follow, "progress": progress,
+        "questions": questions,
+        "library_item": lesson.resolve_library_item() if lesson.kind == LessonKind.LIBRARY else None,
+        "is_author": permissions.can_edit_course(request.user, course),
+        "done": lesson.pk in progress.done_ids,
+    })
+
+
+@never_cache
+@community_required
+def lesson_file(request, pk: int):
+    """The author's own file, served to whoever may read the lesson that holds it."""
+    lesson = permissions.get_viewable_lesson(request.user, pk)
+    if lesson.kind != LessonKind.FILE or lesson.own_file is None:
+        raise Http404
+    return file_response(lesson.own_file)
+
+
+def _follow_or_404(request, lesson):
+    follow = courses.follow_of(request.user, lesson.module.course)
+    if follow is None or not lesson.module.course.is_published:
+        raise Http404
+    return follow
+
+
+@community_required
+@require_POST
+def complete_lesson(request, pk: int):
+    lesson = permissions.get_viewable_lesson(request.user, pk)
+    follow = _follow_or_404(request, lesson)
+    courses.complete_lesson(follow, lesson)
+    lessons = lesson.module.course.ordered_lessons()
+    _index, _previous, following = _neighbours(lessons, lesson)
+    if following is not None:
+        return redirect("privatespace:lesson", pk=following.pk)
+    messages.success(request, _("Bravo, vous avez terminé le cours !"))
+    return redirect(lesson.module.course.get_absolute_url())
+
+
+@community_required
+@require_POST
+def answer_quiz(request, pk: int):
+    lesson = permissions.get_viewable_lesson(request.user, pk)
+    follow = _follow_or_404(request, lesson)
+    answers = {}
+    for key, value in request.POST.items():
+        if key.startswith("question_"):
+            try:
+                answers[int(key.removeprefix("question_"))] = int(value)
+            except ValueError:
+                continue
+    courses.answer_quiz(follow, lesson, answers)
+    messages.success(request, _("Réponses enregistrées : voyez les commentaires sous chaque question."))
+    return redirect(reverse("privatespace:lesson", args=[lesson.pk]) + "#quiz")
+
+
+# --- Builder ---------------------------------------------------------------------------
+
+
+@community_required
+def create_course(request):
+    form = CourseForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            course = courses.create_course(actor=request.user, title=form.cleaned_data["title"],
+                                           summary=form.cleaned_data["summary"],
+                                           cover=form.cleaned_data["cover"])
+        except ValidationError as error:
+            form.add_error("cover", error)
+        else:
+            messages.success(request, _("Cours créé : ajoutez-lui des modules et des leçons."))
+            return redirect(_builder(course))
+    return render(request, "privatespace/course_form.html", {"form": form, "course": None})
+
+
+@community_required
+def edit_course(request, pk: int):
+    course = permissions.get_editable_course(request.user, pk)
+    form = CourseForm(request.POST or None, request.FILES or None,
+                      initial={"title": course.title, "summary": course.summary})
+    if request.method == "POST" and form.is_valid():
+        try:
+            courses.update_course(course, actor=request.user, title=form.cleaned_data["title"],
+                                  summary=form.cleaned_data["summary"], cover=form.cleaned_data["cover"],
+                                  remove_cover=form.cleaned_data["remove_cover"])
+        except ValidationError as error:
+            form.add_error("cover", error)
+        else:
+            messages.success(request, _("Cours enregistré."))
+            return redirect(_builder(course))
+    return render(request, "privatespace/course_form.html", {"form": form, "course": course})
+
+
+@community_required
+def course_builder(request, pk: int):
+    course = permissions.get_editable_course(request.user, pk)
+    return render(request, "privatespace/builder.html", {
+        "course": course, "modules": course.modules_with_lessons(), "module_form": ModuleForm(),
+        "follower_count": course.follows.count(),
+    })
+
+
+@community_required
+@require_POST
+def publish_course(request, pk: int):
+    course = permissions.get_editable_course(request.user, pk)
+    if request.POST.get("private"):
+        courses.unpublish_course(course, actor=request.user)
+        messages.success(request, _("Le cours est redevenu privé."))
+    else:
+        try:
+            courses.publish_course(course, actor=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Le cours est publié : les membres de la communauté "
+                                        "peuvent le suivre."))
+    return redirect(_builder(course))
+
+
+@community_required
+@require_POST
+def delete_course(request, pk: int):
+    course = permissions.get_editable_course(request.user, pk)
+    courses.delete_course(course, actor=request.user)
+    messages.success(request, _("Cours supprimé."))
+    return redirect("privatespace:my_courses")
+
+
+@community_required
+def course_followers(request, pk: int):
+    course = permissions.get_editable_course(request.user, pk)
+    return render(request, "privatespace/followers.html", {
+        "course": course, "rows": courses.followers_report(course),
+        "lesson_count": len(course.ordered_lessons()),
+        "question_count": QuizQuestion.objects.filter(lesson__module__course=course).count(),
+    })
+
+
+@never_cache
+@community_required
+def export_scorm(request, pk: int):
+    course = permissions.get_editable_course(request.user, pk)
+    package = scorm.build_package(course)
+    return FileResponse(package, as_attachment=True, filename=f"cours-{course.pk}-scorm12.zip",
+                        content_type="application/zip")
+
+
+@community_required
+@require_POST
+def add_module(request, pk: int):
+    course = permissions.get_editable_course(request.user, pk)
+    form = ModuleForm(request.POST)
+    if form.is_valid():
+        courses.add_module(course, actor=request.user, title=form.cleaned_data["title"])
+        messages.success(request, _("Module ajouté."))
+    else:
+        messages.error(request, _("Donnez un titre au module."))
+    return redirect(_builder(course))
+
+
+@community_required
+def edit_module(request, pk: int):
+    module = permissions.get_editable_module(request.user, pk)
+    form = ModuleForm(request.POST or None, initial={"title": module.title})
+    if request.method == "POST" and form.is_valid():
+        courses.rename_module(module, actor=request.user, title=form.cleaned_data["title"])
+        messages.success(request, _("Module renommé."))
+        return redirect(_builder(module.course))
+    return render(request, "privatespace/module_form.html", {"module": module, "form": form})
+
+
+@community_required
+@require_POST
+def delete_module(request, pk: int):
+    module = permissions.get_editable_module(request.user, pk)
+    courses.delete_module(module, actor=request.user)
+    messages.success(request, _("Module supprimé."))
+    return redirect(_builder(module.course))
+
+
+@community_required
+@require_POST
+def move_module(request, pk: int):
+    module = permissions.get_editable_module(request.user, pk)
+    courses.move_module(module, actor=request.user, direction=request.POST.get("direction"))
+    if request.htmx:
+        return HttpResponse(status=204)
+    return redirect(_builder(module.course) + f"#module-{module.pk}")
+
+
+@community_required
+@require_POST
+def reorder_modules(request, pk: int):
+    course = permissions.get_editable_course(request.user, pk)
+    courses.reorder_modules(course, actor=request.user, ids=_ids(request))
+    return HttpResponse(status=204)
+
+
+def _lesson_content(form) -> courses.LessonContent:
+    data = form.cleaned_data
+    return courses.LessonContent(title=data["title"], kind=data["kind"], body=data.get("body", ""),
+                                 library_favourite=data.get("library_favourite"),
+                                 own_file=data.get("own_file"))
+
+
+@community_required
+def add_lesson(request, pk: int):
+    module = permissions.get_editable_module(request.user, pk)
+    form = LessonForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            lesson = courses.add_lesson(module, actor=request.user, content=_lesson_content(form))
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Leçon ajoutée. Vous pouvez lui adjoindre un quiz."))
+            return redirect("privatespace:edit_lesson", pk=lesson.pk)
+    return render(request, "privatespace/lesson_form.html",
+                  {"module": module, "course": module.course, "form": form, "lesson": None})
+
+
+@community_required
+def edit_lesson(request, pk: int):
+    lesson = permissions.get_editable_lesson(request.user, pk)
+    initial = {"title": lesson.title, "kind": lesson.kind, "body": lesson.body, "own_file": lesson.own_file}
+    if lesson.library_type_id:
+        initial["library_favourite"] = Favourite.objects.filter(
+            owner=request.user, content_type=lesson.library_type_id, object_id=lesson.library_id).first()
+    form = LessonForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            courses.update_lesson(lesson, actor=request.user, content=_lesson_content(form))
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Leçon enregistrée."))
+            return redirect(_builder(lesson.module.course))
+    return render(request, "privatespace/lesson_form.html", {
+        "module": lesson.module, "course": lesson.module.course, "form": form, "lesson": lesson,
+        "questions": lesson.questions.prefetch_related("choices"), "question_form": QuestionForm(),
+    })
+
+
+@community_required
+@require_POST
+def delete_lesson(request, pk: int):
+    lesson = permissions.get_editable_lesson(request.user, pk)
+    courses.delete_lesson(lesson, actor=request.user)
+    messages.success(request, _("Leçon supprimée."))
+    return redirect(_builder(lesson.module.course))
+
+
+@community_required
+@require_POST
+def move_lesson(request, pk: int):
+    lesson = permissions.get_editable_lesson(request.user, pk)
+    courses.move_lesson(lesson, actor=request.user, direction=request.POST.get("direction"))
+    if request.htmx:
+        return HttpResponse(status=204)
+    return redirect(_builder(lesson.module.course) + f"#lesson-{lesson.pk}")
+
+
+@community_required
+@require_POST
+def reorder_lessons(request, pk: int):
+    module = permissions.get_editable_module(request.user, pk)
+    courses.reorder_lessons(module, actor=request.user, ids=_ids(request))
+    return HttpResponse(status=204)
+
+
+@community_required
+@require_POST
+def add_question(request, pk: int):
+    lesson = permissions.get_editable_lesson(request.user, pk)
+    form = QuestionForm(request.POST)
+    if form.is_valid():
+        try:
+            courses.add_question(lesson, actor=request.user, prompt=form.cleaned_data["prompt"],
+                                 choices=form.choices())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Question ajoutée au quiz."))
+            return redirect(reverse("privatespace:edit_lesson", args=[lesson.pk]) + "#quiz")
+    return render(request, "privatespace/lesson_form.html", {
+        "module": lesson.module, "course": lesson.module.course, "lesson": lesson,
+        "form": LessonForm(user=request.user, initial={"title": lesson.title, "kind": lesson.kind,
+                                                       "body": lesson.body, "own_file": lesson.own_file}),
+        "questions": lesson.questions.prefetch_related("choices"), "question_form": form,
+    }, status=400)
+
+
+@community_required
+@require_POST
+def delete_question(request, pk: int):
+    question = permissions.get_editable_question(request.user, pk)
+    courses.delete_question(question, actor=request.user)
+    messages.success(request, _("Question retirée."))
+    return redirect(reverse("privatespace:edit_lesson", args=[question.lesson_id]) + "#quiz")

@@ -1,0 +1,140 @@
+"""A course as a SCORM 1.2 package: a zip with ``imsmanifest.xml`` at its root,
+one SCO (an HTML page) per lesson, the author's files the lessons use, and a
+small shared script that talks to the LMS's SCORM 1.2 API.
+
+Moodle, Chamilo and other LMSs import it, so a member's work can live
+beyond the platform.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import shutil
+import tempfile
+import xml.etree.ElementTree as ET
+import zipfile
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.template.loader import render_to_string
+
+from privatespace.markdown import render_markdown
+from privatespace.models import Course, LessonKind
+
+IMSCP = "http://www.imsproject.org/xsd/imscp_rootv1p1p2"
+ADLCP = "http://www.adlnet.org/xsd/adlcp_rootv1p2"
+ET.register_namespace("", IMSCP)
+ET.register_namespace("adlcp", ADLCP)
+
+SHARED_FILES = ("shared/scorm12.js", "shared/course.css")
+
+
+def _q(tag: str, ns: str = IMSCP) -> str:
+    return f"{{{ns}}}{tag}"
+
+
+def _extension(name: str, mime_type: str) -> str:
+    suffix = PurePosixPath(name).suffix.lower()
+    if suffix[1:].isalnum() and len(suffix) <= 8:
+        return suffix
+    return mimetypes.guess_extension(mime_type or "") or ".bin"
+
+
+def build_manifest(course: Course, lessons: list[dict], extra_shared: list[str]) -> bytes:
+    """The manifest: modules as aggregations, each lesson a SCO with its files."""
+    manifest = ET.Element(_q("manifest"), {"identifier": f"COMCEP-COURSE-{course.pk}", "version": "1.0"})
+    metadata = ET.SubElement(manifest, _q("metadata"))
+    ET.SubElement(metadata, _q("schema")).text = "ADL SCORM"
+    ET.SubElement(metadata, _q("schemaversion")).text = "1.2"
+
+    organizations = ET.SubElement(manifest, _q("organizations"), {"default": "ORG-1"})
+    organization = ET.SubElement(organizations, _q("organization"), {"identifier": "ORG-1"})
+    ET.SubElement(organization, _q("title")).text = course.title
+    resources = ET.SubElement(manifest, _q("resources"))
+
+    module_items: dict[int, ET.Element] = {}
+    for entry in lessons:
+        module = entry["module"]
+        if module.pk not in module_items:
+            item = ET.SubElement(organization, _q("item"), {"identifier": f"MOD-{module.pk}"})
+            ET.SubElement(item, _q("title")).text = module.title
+            module_items[module.pk] = item
+        lesson = entry["lesson"]
+        item = ET.SubElement(module_items[module.pk], _q("item"), {
+            "identifier": f"ITEM-{lesson.pk}", "identifierref": f"RES-{lesson.pk}", "isvisible": "true",
+        })
+        ET.SubElement(item, _q("title")).text = lesson.title
+        resource = ET.SubElement(resources, _q("resource"), {
+            "identifier": f"RES-{lesson.pk}", "type": "webcontent",
+            _q("scormtype", ADLCP): "sco", "href": entry["href"],
+        })
+        for href in [entry["href"], *entry["files"]]:
+            ET.SubElement(resource, _q("file"), {"href": href})
+        ET.SubElement(resource, _q("dependency"), {"identifierref": "SHARED"})
+
+    shared = ET.SubElement(resources, _q("resource"), {
+        "identifier": "SHARED", "type": "webcontent", _q("scormtype", ADLCP): "asset",
+    })
+    for href in [*SHARED_FILES, *extra_shared]:
+        ET.SubElement(shared, _q("file"), {"href": href})
+    ET.indent(manifest)
+    return ET.tostring(manifest, encoding="utf-8", xml_declaration=True)
+
+
+def write_package(course: Course, target) -> None:
+    """Write the SCORM 1.2 zip of ``course`` into the binary file object ``target``."""
+    modules = list(course.modules_with_lessons())
+    site = getattr(settings, "SITE_URL", "").rstrip("/")
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        extra_shared = []
+        cover_href = ""
+        if course.cover:
+            cover_href = f"shared/cover{_extension(course.cover.name, '')}"
+            with course.cover.open("rb") as source, archive.open(cover_href, "w") as dest:
+                shutil.copyfileobj(source, dest)
+            extra_shared.append(cover_href)
+
+        entries = []
+        number = 0
+        for module in modules:
+            for lesson in module.lessons.all():
+                number += 1
+                href = f"lessons/lesson-{number:03d}.html"
+                files = []
+                file_href = ""
+                own = lesson.own_file if lesson.kind == LessonKind.FILE else None
+                if own is not None:
+                    file_href = f"files/lesson-{number:03d}{_extension(own.file.name, own.mime_type)}"
+                    try:
+                        with own.file.open("rb") as source, archive.open(file_href, "w") as dest:
+                            shutil.copyfileobj(source, dest)
+                        files.append(file_href)
+                    except FileNotFoundError:
+                        own, file_href = None, ""
+                library_item = lesson.resolve_library_item() if lesson.kind == LessonKind.LIBRARY else None
+                library_url = ""
+                if library_item is not None and hasattr(library_item, "get_absolute_url"):
+                    library_url = site + library_item.get_absolute_url()
+                html = render_to_string("privatespace/scorm/lesson.html", {
+                    "course": course, "module": module, "lesson": lesson, "number": number,
+                    "body": render_markdown(lesson.body) if lesson.body else "",
+                    "own_file": own, "file_href": file_href and f"../{file_href}",
+                    "library_item": library_item, "library_url": library_url,
+                    "questions": list(lesson.questions.all()),
+                    "cover_href": cover_href and number == 1 and f"../{cover_href}",
+                })
+                archive.writestr(href, html)
+                entries.append({"module": module, "lesson": lesson, "href": href, "files": files})
+
+        for shared_file in SHARED_FILES:
+            template = f"privatespace/scorm/{PurePosixPath(shared_file).name}"
+            archive.writestr(shared_file, render_to_string(template))
+        archive.writestr("imsmanifest.xml", build_manifest(course, entries, extra_shared))
+
+
+def build_package(course: Course):
+    """The package in a temporary file (videos can be large), rewound for reading."""
+    spooled = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # noqa: SIM115 - caller closes
+    write_package(course, spooled)
+    spooled.seek(0)
+    return spooled

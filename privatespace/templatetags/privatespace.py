@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from django import template
+
+from comcep import roles
+from privatespace import services
+from privatespace.markdown import render_markdown
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def favourite_state(context, obj):
+    """What the favourite button needs for ``obj``: None for people with no private space."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if obj is None or getattr(obj, "pk", None) is None or not roles.is_community_member(user):
+        return None
+    return {
+        "token": services.favourite_token(user, obj),
+        "favourite": services.find_favourite(user, obj),
+        "dom_id": f"favourite-{obj._meta.label_lower.replace('.', '-')}-{obj.pk}",
+        "next": request.get_full_path(),
+    }
+
+
+@register.filter
+def markdown(text: str):
+    return render_markdown(text)

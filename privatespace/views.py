@@ -1,0 +1,384 @@
+"""The private space's pages: overview, favourites and collections, folders and files.
+
+Thin views: look up through ``permissions`` (404 for what is not yours), call
+a service, render or redirect. Course pages are in ``course_views``.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from comcep.permissions import community_required
+from privatespace import permissions, services
+from privatespace.forms import (
+    FavouriteForm,
+    FileNameForm,
+    FolderChoiceForm,
+    NameForm,
+    ProposeForm,
+    UploadForm,
+)
+from privatespace.models import Collection, Course, Favourite, Folder, PrivateFile
+
+# Shown in the browser; everything else is downloaded.
+INLINE_KINDS = {"image", "video", "audio"}
+
+
+def _messages_of(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+def _safe_next(request, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()},
+                                                   require_https=request.is_secure()):
+        return target
+    return fallback
+
+
+@community_required
+def home(request):
+    """The member's private space at a glance."""
+    user = request.user
+    context = {
+        "storage": services.used_and_quota(user),
+        "favourite_count": Favourite.objects.filter(owner=user).count(),
+        "recent_favourites": Favourite.objects.of(user)[:5],
+        "file_count": PrivateFile.objects.filter(owner=user).count(),
+        "my_courses": Course.objects.filter(author=user).with_counts()[:5],
+    }
+    return render(request, "privatespace/home.html", context)
+
+
+# --- Favourites ---------------------------------------------------------------------
+
+
+@community_required
+def favourites(request):
+    user = request.user
+    collection_id = request.GET.get("collection")
+    items = Favourite.objects.of(user)
+    current = None
+    if collection_id == "aucune":
+        items = items.filter(collection__isnull=True)
+    elif collection_id:
+        try:
+            current = permissions.get_own_collection(user, int(collection_id))
+        except ValueError as error:
+            raise Http404 from error
+        items = items.filter(collection=current)
+    context = {
+        "favourites": items,
+        "collections": Collection.objects.filter(owner=user),
+        "current": current,
+        "unsorted": collection_id == "aucune",
+        "collection_form": NameForm(),
+    }
+    return render(request, "privatespace/favourites.html", context)
+
+
+def _button_response(request, obj, fallback: str):
+    if request.htmx:
+        html = render_to_string("privatespace/partials/_favourite_button.html",
+                                {"object": obj}, request=request)
+        return HttpResponse(html)
+    return redirect(_safe_next(request, fallback))
+
+
+@community_required
+@require_POST
+def add_favourite(request):
+    """Save the object named by a signed token (see services.favourite_token)."""
+    obj = services.object_from_token(request.user, request.POST.get("token", ""))
+    if obj is None:
+        raise Http404
+    collection = None
+    if request.POST.get("collection"):
+        try:
+            collection = permissions.get_own_collection(request.user, int(request.POST["collection"]))
+        except ValueError as error:
+            raise Http404 from error
+    services.add_favourite(request.user, obj, note=request.POST.get("note", "")[:4000],
+                           collection=collection)
+    if not request.htmx:
+        messages.success(request, _("Ajouté à vos favoris."))
+    return _button_response(request, obj, fallback=services.describe(obj)[1] or "/")
+
+
+@community_required
+def edit_favourite(request, pk: int):
+    favourite = permissions.get_own_favourite(request.user, pk)
+    form = FavouriteForm(request.POST or None, user=request.user,
+                         initial={"note": favourite.note, "collection": favourite.collection})
+    if request.method == "POST" and form.is_valid():
+        services.update_favourite(favourite, actor=request.user, note=form.cleaned_data["note"],
+                                  collection=form.cleaned_data["collection"])
+        messages.success(request, _("Favori enregistré."))
+        return redirect("privatespace:favourites")
+    return render(request, "privatespace/favourite_form.html", {"favourite": favourite, "form": form})
+
+
+@community_required
+@require_POST
+def remove_favourite(request, pk: int):
+    favourite = permissions.get_own_favourite(request.user, pk)
+    obj = favourite.item
+    services.remove_favourite(favourite, actor=request.user)
+    if request.htmx and obj is not None:
+        return _button_response(request, obj, fallback="")
+    messages.success(request, _("Retiré de vos favoris."))
+    return redirect(_safe_next(request, "privatespace:favourites"))
+
+
+@community_required
+@require_POST
+def create_collection(request):
+    form = NameForm(request.POST)
+    if form.is_valid():
+        try:
+            services.create_collection(actor=request.user, name=form.cleaned_data["name"])
+        except ValidationError as error:
+            messages.error(request, _messages_of(error))
+        else:
+            messages.success(request, _("Collection créée."))
+    else:
+        messages.error(request, _("Donnez un nom à la collection."))
+    return redirect("privatespace:favourites")
+
+
+@community_required
+def edit_collection(request, pk: int):
+    collection = permissions.get_own_collection(request.user, pk)
+    form = NameForm(request.POST or None, initial={"name": collection.name})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.rename_collection(collection, actor=request.user, name=form.cleaned_data["name"])
+        except ValidationError as error:
+            form.add_error("name", error)
+        else:
+            messages.success(request, _("Collection renommée."))
+            return redirect("privatespace:favourites")
+    return render(request, "privatespace/collection_form.html", {"collection": collection, "form": form})
+
+
+@community_required
+@require_POST
+def delete_collection(request, pk: int):
+    collection = permissions.get_own_collection(request.user, pk)
+    services.delete_collection(collection, actor=request.user)
+    messages.success(request, _("Collection supprimée ; ses favoris sont conservés."))
+    return redirect("privatespace:favourites")
+
+
+@community_required
+@require_POST
+def move_collection(request, pk: int):
+    collection = permissions.get_own_collection(request.user, pk)
+    services.move_collection(collection, actor=request.user, direction=request.POST.get("direction"))
+    return redirect("privatespace:favourites")
+
+
+def _ids(request) -> list[int]:
+    try:
+        return [int(value) for value in request.POST.getlist("order")]
+    except ValueError as error:
+        raise Http404 from error
+
+
+@community_required
+@require_POST
+def reorder_collections(request):
+    services.reorder_collections(actor=request.user, ids=_ids(request))
+    return HttpResponse(status=204)
+
+
+# --- Files ----------------------------------------------------------------------------------
+
+
+@community_required
+def files(request):
+    user = request.user
+    folders = Folder.objects.filter(owner=user)
+    items = PrivateFile.objects.of(user)
+    current = None
+    folder_id = request.GET.get("dossier")
+    if folder_id:
+        try:
+            current = permissions.get_own_folder(user, int(folder_id))
+        except ValueError as error:
+            raise Http404 from error
+        items = items.filter(folder=current)
+    form = UploadForm(user=user, initial={"folder": current})
+    return render(request, "privatespace/files.html", {
+        "files": items, "folders": folders, "current": current, "form": form,
+        "folder_form": NameForm(), "storage": services.used_and_quota(user),
+    })
+
+
+@community_required
+@require_POST
+def upload_file(request):
+    user = request.user
+    form = UploadForm(request.POST, request.FILES, user=user)
+    if form.is_valid():
+        try:
+            private_file = services.upload_file(
+                actor=user, uploaded=form.cleaned_data["upload"], folder=form.cleaned_data["folder"],
+                name=form.cleaned_data["name"],
+            )
+        except ValidationError as error:
+            form.add_error("upload", error)
+        else:
+            messages.success(request, _("« %(name)s » est enregistré dans votre espace.")
+                             % {"name": private_file.name})
+            target = redirect("privatespace:files")
+            if private_file.folder_id:
+                target["Location"] += f"?dossier={private_file.folder_id}"
+            return target
+    return render(request, "privatespace/files.html", {
+        "files": PrivateFile.objects.of(user), "folders": Folder.objects.filter(owner=user),
+        "current": None, "form": form, "folder_form": NameForm(),
+        "storage": services.used_and_quota(user),
+    }, status=400)
+
+
+@community_required
+def file_detail(request, key):
+    private_file = permissions.get_own_file(request.user, key)
+    return render(request, "privatespace/file_detail.html", {
+        "file": private_file,
+        "rename_form": FileNameForm(initial={"name": private_file.name}),
+        "move_form": FolderChoiceForm(user=request.user, initial={"folder": private_file.folder}),
+        "propose_form": ProposeForm(),
+        "used_in_lessons": private_file.lessons.select_related("module__course"),
+    })
+
+
+@never_cache
+@community_required
+def download_file(request, key):
+    """The only way to a file's bytes: its owner, and nobody else (404)."""
+    private_file = permissions.get_own_file(request.user, key)
+    return file_response(private_file)
+
+
+def file_response(private_file: PrivateFile) -> FileResponse:
+    try:
+        handle = private_file.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    filename = private_file.name
+    extension = mimetypes.guess_extension(private_file.mime_type) or ""
+    if extension and not filename.lower().endswith(extension):
+        filename += extension
+    inline = private_file.kind in INLINE_KINDS or private_file.mime_type == "application/pdf"
+    response = FileResponse(handle, as_attachment=not inline, filename=filename,
+                            content_type=private_file.mime_type)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; media-src 'self'; sandbox"
+    return response
+
+
+@community_required
+@require_POST
+def rename_file(request, key):
+    private_file = permissions.get_own_file(request.user, key)
+    form = FileNameForm(request.POST)
+    if form.is_valid():
+        services.rename_file(private_file, actor=request.user, name=form.cleaned_data["name"])
+        messages.success(request, _("Fichier renommé."))
+    else:
+        messages.error(request, _("Donnez un nom au fichier."))
+    return redirect(private_file.get_absolute_url())
+
+
+@community_required
+@require_POST
+def move_file(request, key):
+    private_file = permissions.get_own_file(request.user, key)
+    form = FolderChoiceForm(request.POST, user=request.user)
+    if form.is_valid():
+        services.move_file(private_file, actor=request.user, folder=form.cleaned_data["folder"])
+        messages.success(request, _("Fichier déplacé."))
+    else:
+        messages.error(request, _("Ce dossier n'existe pas."))
+    return redirect(private_file.get_absolute_url())
+
+
+@community_required
+@require_POST
+def delete_file(request, key):
+    private_file = permissions.get_own_file(request.user, key)
+    services.delete_file(private_file, actor=request.user)
+    messages.success(request, _("Fichier supprimé."))
+    return redirect("privatespace:files")
+
+
+@community_required
+@require_POST
+def propose_file(request, key):
+    private_file = permissions.get_own_file(request.user, key)
+    if request.POST.get("withdraw"):
+        services.withdraw_file_proposal(private_file, actor=request.user)
+        messages.success(request, _("Proposition retirée."))
+    else:
+        form = ProposeForm(request.POST)
+        note = form.cleaned_data["note"] if form.is_valid() else ""
+        services.propose_file_to_library(private_file, actor=request.user, note=note)
+        messages.success(request, _("Fichier proposé à la bibliothèque : l'équipe d'animation "
+                                    "l'examinera."))
+    return redirect(private_file.get_absolute_url())
+
+
+@community_required
+@require_POST
+def create_folder(request):
+    form = NameForm(request.POST)
+    if form.is_valid():
+        try:
+            folder = services.create_folder(actor=request.user, name=form.cleaned_data["name"])
+        except ValidationError as error:
+            messages.error(request, _messages_of(error))
+        else:
+            messages.success(request, _("Dossier créé."))
+            response = redirect("privatespace:files")
+            response["Location"] += f"?dossier={folder.pk}"
+            return response
+    else:
+        messages.error(request, _("Donnez un nom au dossier."))
+    return redirect("privatespace:files")
+
+
+@community_required
+def edit_folder(request, pk: int):
+    folder = permissions.get_own_folder(request.user, pk)
+    form = NameForm(request.POST or None, initial={"name": folder.name})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.rename_folder(folder, actor=request.user, name=form.cleaned_data["name"])
+        except ValidationError as error:
+            form.add_error("name", error)
+        else:
+            messages.success(request, _("Dossier renommé."))
+            return redirect("privatespace:files")
+    return render(request, "privatespace/folder_form.html", {"folder": folder, "form": form})
+
+
+@community_required
+@require_POST
+def delete_folder(request, pk: int):
+    folder = permissions.get_own_folder(request.user, pk)
+    services.delete_folder(folder, actor=request.user)
+    messages.success(request, _("Dossier supprimé ; ses fichiers sont revenus à la racine."))
+    return redirect("privatespace:files")
