@@ -4,7 +4,7 @@ import factory
 from allauth.account.models import EmailAddress
 
 from comcep import roles, services
-from comcep.models import Member, Operator, Region, Structure, User
+from comcep.models import Member, Operator, Region, Structure, User  # noqa: F401
 
 PASSWORD = "motdepasse-de-test-42"
 
