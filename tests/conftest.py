@@ -34,6 +34,16 @@ def pytest_configure(config):
     celery_app.conf.task_default_queue = TEST_QUEUE
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Rate-limit counters and cached pages never leak from one test into another."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def reference_data(db):
     """The regions, operators and groups of the data migrations.
