@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.postgres",
+    "django.contrib.humanize",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "allauth",
@@ -244,6 +245,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "comcep.tasks.dispatch_pending_notifications",
         "schedule": env.int("OUTBOX_SWEEP_SECONDS", default=60),
     },
+}
+
+# --- Enrolment ---------------------------------------------------------------------
+# A pending application reminds its operator's managers, then escalates to the
+# platform manager; an unanswered request for a refusal's reason is reminded.
+ENROLMENT_REMINDER_DAYS = env.int("ENROLMENT_REMINDER_DAYS", default=5)
+ENROLMENT_ESCALATION_DAYS = env.int("ENROLMENT_ESCALATION_DAYS", default=10)
+ENROLMENT_REASON_REMINDER_DAYS = env.int("ENROLMENT_REASON_REMINDER_DAYS", default=7)
+ENROLMENT_APPEAL_LINK_DAYS = env.int("ENROLMENT_APPEAL_LINK_DAYS", default=30)
+CELERY_BEAT_SCHEDULE["enrolment-reminders"] = {
+    "task": "enrolment.tasks.send_enrolment_reminders",
+    "schedule": env.int("ENROLMENT_REMINDER_SWEEP_SECONDS", default=3600),
 }
 
 # --- Security -------------------------------------------------------------------------

@@ -1,12 +1,15 @@
 from django.contrib import admin
-from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
 from comcep import views
+from comcep.accounts import needs_mfa
 
 # The admin signs in through allauth, so its rate limits and MFA apply there too.
-admin.site.login = login_required(admin.site.login)
+admin.site.login = views.admin_login
+admin.site.has_permission = lambda request: (
+    request.user.is_active and request.user.is_staff and not needs_mfa(request.user)
+)
 admin.site.site_header = "Comcep — administration"
 
 urlpatterns = [

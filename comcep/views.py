@@ -14,7 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from comcep import roles
-from comcep.accounts import landing_url
+from comcep.accounts import landing_url, needs_mfa
 from comcep.celery import app as celery_app
 from comcep.forms import ProfileForm, PseudonymForm
 from comcep.models import Member
@@ -69,6 +69,16 @@ def edit_profile(request):
         messages.success(request, _("Votre profil est enregistré."))
         return redirect("edit_profile")
     return render(request, "comcep/edit_profile.html", {"form": form, "member": member})
+
+
+@login_required
+def admin_login(request, extra_context=None):
+    """Replaces the admin's own login form: allauth signs people in, with its MFA."""
+    if needs_mfa(request.user):
+        return redirect("mfa_activate_totp")
+    if request.user.is_active and request.user.is_staff:
+        return redirect("admin:index")
+    raise PermissionDenied
 
 
 @never_cache

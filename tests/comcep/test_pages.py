@@ -127,3 +127,26 @@ def test_a_server_error_shows_a_french_page_without_details(rf):
     assert response.status_code == 500
     assert "Une erreur est survenue" in response.content.decode()
     assert "Traceback" not in response.content.decode()
+
+
+def test_the_admin_asks_a_platform_manager_without_two_factor_to_set_it_up(client_for, paula):
+    client = client_for(paula)
+
+    assert client.get("/gestion/admin/").status_code == 302
+    response = client.get("/gestion/admin/login/")
+    assert response.status_code == 302
+    assert response.url == reverse("mfa_activate_totp")
+
+
+def test_the_admin_opens_for_a_platform_manager_with_two_factor(client_for, paula):
+    from tests.enrolment.factories import with_totp
+
+    response = client_for(with_totp(paula)).get("/gestion/admin/")
+
+    assert response.status_code == 200
+
+
+def test_a_member_never_gets_the_admin_login_form(client_for, alice):
+    response = client_for(alice).get("/gestion/admin/login/")
+
+    assert response.status_code == 403

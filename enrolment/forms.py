@@ -1,0 +1,147 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.utils.translation import gettext_lazy as _
+
+from comcep.models import Operator, Region, RolloutPhase
+from enrolment.models import Application, EndCategory, RefusalCategory
+from enrolment.permissions import may_apply_in
+from enrolment.services import DUPLICATE
+
+
+class ApplicationForm(forms.Form):
+    first_name = forms.CharField(label=_("Prénom"), max_length=150,
+                                 widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
+    last_name = forms.CharField(label=_("Nom"), max_length=150,
+                                widget=forms.TextInput(attrs={"autocomplete": "family-name"}))
+    email = forms.EmailField(
+        label=_("Adresse e-mail professionnelle"),
+        help_text=_("Celle de votre employeur : vous recevrez un lien pour la confirmer."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    operator = forms.ModelChoiceField(label=_("Opérateur"), queryset=Operator.objects.none(),
+                                      empty_label=_("— choisir —"))
+    region = forms.ModelChoiceField(label=_("Région"), queryset=Region.objects.none(),
+                                    empty_label=_("— choisir —"))
+    structure_name = forms.CharField(label=_("Structure (agence, antenne…)"), max_length=160)
+    job_title = forms.CharField(label=_("Fonction"), max_length=160,
+                                widget=forms.TextInput(attrs={"autocomplete": "organization-title"}))
+    password1 = forms.CharField(
+        label=_("Mot de passe"), strip=False,
+        help_text=_("Au moins 10 caractères. Il vous servira à suivre votre candidature."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(label=_("Mot de passe (confirmation)"), strip=False,
+                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    charter = forms.BooleanField(
+        label=_("J'accepte la charte de la communauté et la notice de confidentialité : mon nom, "
+                "mon adresse et ma structure ne sont vus que par mon opérateur et l'équipe de la "
+                "plateforme ; dans la communauté, je n'apparais que sous pseudonyme."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["operator"].queryset = Operator.objects.filter(is_active=True)
+        self.fields["region"].queryset = Region.objects.all()
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        if Application.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(DUPLICATE, code="duplicate")
+        from comcep.models import User
+
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(DUPLICATE, code="duplicate")
+        return email
+
+    def clean(self):
+        data = super().clean()
+        operator, region, email = data.get("operator"), data.get("region"), data.get("email")
+        if operator and region and not operator.serves(region):
+            self.add_error("region", _("%(operator)s n'intervient pas dans cette région : vérifiez "
+                                       "l'opérateur ou la région.") % {"operator": operator.name})
+        if region and email and region.phase == RolloutPhase.PILOT and not may_apply_in(region, email):
+            self.add_error("region", _("La région %(region)s est en phase pilote : seules les "
+                                       "personnes invitées par l'équipe de la plateforme peuvent "
+                                       "candidater pour l'instant.") % {"region": region.name})
+        p1, p2 = data.get("password1"), data.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", _("Les deux mots de passe ne correspondent pas."))
+        elif p1:
+            try:
+                password_validation.validate_password(p1)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return data
+
+
+class RefuseForm(forms.Form):
+    category = forms.ChoiceField(label=_("Catégorie du refus"),
+                                 choices=[("", _("— choisir —")), *RefusalCategory.choices])
+    text = forms.CharField(
+        label=_("Motif"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
+        help_text=_("Transmis à la personne, qui pourra faire appel."),
+    )
+
+
+class ReasonForm(forms.Form):
+    text = forms.CharField(label=_("Motif du refus, pour l'équipe de la plateforme"),
+                           widget=forms.Textarea(attrs={"rows": 4}), max_length=4000)
+
+
+class EndMembershipForm(forms.Form):
+    category = forms.ChoiceField(label=_("Raison"),
+                                 choices=[("", _("— choisir —")), *EndCategory.choices])
+    text = forms.CharField(label=_("Précisions"), widget=forms.Textarea(attrs={"rows": 2}),
+                           max_length=2000)
+
+
+class AppealForm(forms.Form):
+    text = forms.CharField(
+        label=_("Pourquoi contestez-vous ce refus ?"), widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=4000,
+        help_text=_("Votre exposé est lu par l'équipe de la plateforme, qui peut demander son "
+                    "motif à l'opérateur."),
+    )
+
+
+class RequestReasonForm(forms.Form):
+    text = forms.CharField(label=_("Message à l'opérateur (facultatif)"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Décision"), widget=forms.RadioSelect,
+        choices=[("overturn", _("Refus infirmé : la personne est admise")),
+                 ("uphold", _("Refus confirmé (définitif)"))],
+    )
+    text = forms.CharField(label=_("Motivation (transmise à la personne)"),
+                           widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+
+
+class RegionPhaseForm(forms.Form):
+    phase = forms.ChoiceField(label=_("Phase"), choices=RolloutPhase.choices)
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("Adresse e-mail professionnelle"))
+    region = forms.ModelChoiceField(label=_("Région pilote"),
+                                    queryset=Region.objects.filter(phase=RolloutPhase.PILOT))
+
+
+class QueueFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("État"), required=False)
+    region = forms.ModelChoiceField(label=_("Région"), queryset=Region.objects.all(), required=False,
+                                    empty_label=_("toutes"))
+    q = forms.CharField(label=_("Rechercher (nom, e-mail, structure)"), required=False,
+                        max_length=100)
+    order = forms.ChoiceField(label=_("Ordre"), required=False,
+                              choices=[("oldest", _("les plus anciennes d'abord")),
+                                       ("newest", _("les plus récentes d'abord"))])
+
+    def __init__(self, *args, statuses, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("à traiter"))] + list(statuses) + [
+            ("all", _("toutes"))]

@@ -1,0 +1,221 @@
+"""Writes of enrolment that are not a single move of the state machine."""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import timedelta
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from comcep.audit import record
+from comcep.models import Operator, Region, RolloutPhase, User
+from enrolment import emails, transitions
+from enrolment.conf import delay
+from enrolment.models import ActorRole, Application, ApplicationEvent, PilotInvitation, Status
+from enrolment.permissions import region_accepts_applications
+
+APPEAL_SALT = "enrolment.appeal"
+
+
+class EnrolmentError(Exception):
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = str(message)
+
+
+DUPLICATE = _("Une candidature existe déjà pour cette adresse e-mail. Connectez-vous pour suivre "
+              "son avancement, ou utilisez « Mot de passe oublié » si besoin.")
+
+
+@transaction.atomic
+def submit_application(
+    *, first_name: str, last_name: str, email: str, password: str, operator: Operator,
+    region: Region, structure_name: str, job_title: str, language: str = "fr",
+) -> Application:
+    """Create the applicant's account (no role yet) and their application, email unconfirmed.
+
+    The account lets the applicant sign in to follow the application; it opens
+    the community only once admitted.
+    """
+    email = email.strip().lower()
+    if User.objects.filter(email__iexact=email).exists() or Application.objects.filter(
+            email__iexact=email).exists():
+        raise EnrolmentError(DUPLICATE)
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(email=email, password=password,
+                                            first_name=first_name, last_name=last_name)
+    except IntegrityError:  # the same address sent twice at the same moment
+        raise EnrolmentError(DUPLICATE) from None
+    EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
+    now = timezone.now()
+    application = Application.objects.create(
+        user=user, first_name=first_name, last_name=last_name, email=email, operator=operator,
+        region=region, structure_name=structure_name, job_title=job_title,
+        charter_accepted_at=now, language=language, status=Status.SUBMITTED,
+        status_changed_at=now, created_at=now,
+    )
+    ApplicationEvent.objects.create(
+        application=application, action="submit", from_status="", to_status=Status.SUBMITTED,
+        actor=user, actor_role=ActorRole.APPLICANT, created_at=now,
+    )
+    return application
+
+
+def on_email_confirmed(user: User) -> None:
+    """allauth confirmed the applicant's address: the application reaches someone now."""
+    application = Application.objects.filter(user=user, status=Status.SUBMITTED).first()
+    if application is not None:
+        # Confirmed twice at once: the first one moved it, the second has nothing to do.
+        with contextlib.suppress(transitions.TransitionError):
+            transitions.confirm_email(application)
+
+
+# --- Appeal links ----------------------------------------------------------------------------
+
+class AppealLinkInvalid(EnrolmentError):
+    pass
+
+
+def appeal_token(application: Application) -> str:
+    return signing.dumps({"a": application.pk}, salt=APPEAL_SALT)
+
+
+def appeal_url(application: Application) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("enrolment:appeal", args=[appeal_token(application)])
+
+
+def application_from_appeal_token(token: str) -> Application:
+    """The application a signed appeal link points at; AppealLinkInvalid if forged or expired."""
+    max_age = timedelta(days=delay("ENROLMENT_APPEAL_LINK_DAYS"))
+    try:
+        payload = signing.loads(token, salt=APPEAL_SALT, max_age=max_age)
+    except signing.SignatureExpired:
+        raise AppealLinkInvalid(_("Ce lien d'appel a expiré. Écrivez à l'équipe de la plateforme "
+                                  "si vous souhaitez toujours contester le refus.")) from None
+    except signing.BadSignature:
+        raise AppealLinkInvalid(_("Ce lien d'appel n'est pas valide. Utilisez le lien exact reçu "
+                                  "par e-mail.")) from None
+    application = Application.objects.with_related().filter(pk=payload.get("a")).first()
+    if application is None:
+        raise AppealLinkInvalid(_("Ce lien d'appel n'est pas valide."))
+    return application
+
+
+# --- Regions and pilot invitations -------------------------------------------------------------
+
+@transaction.atomic
+def set_region_phase(region: Region, phase: str, *, actor: User) -> int:
+    """Change a region's roll-out phase; waitlisted applications it now admits go to the queues.
+
+    Returns how many applications were released.
+    """
+    if phase not in RolloutPhase.values:
+        raise EnrolmentError(_("Phase inconnue."))
+    old = region.phase
+    Region.objects.filter(pk=region.pk).update(phase=phase)
+    region.phase = phase
+    record(actor=actor, action="region.phase_changed", target=region,
+           data={"from": old, "to": phase})
+    return release_waitlisted(region, actor=actor)
+
+
+def release_waitlisted(region: Region, *, actor: User | None, email: str | None = None) -> int:
+    released = 0
+    waiting = Application.objects.filter(region=region, status=Status.WAITLISTED).select_related(
+        "user", "operator", "region")
+    if email:
+        waiting = waiting.filter(email__iexact=email)
+    for application in waiting:
+        if not region_accepts_applications(region, application.email):
+            continue
+        try:
+            transitions.release(application, actor=actor)
+        except transitions.TransitionError:
+            continue
+        released += 1
+    return released
+
+
+@transaction.atomic
+def invite_pilot_member(*, email: str, region: Region, actor: User) -> PilotInvitation:
+    """Let ``email`` apply in a pilot region; a waitlisted application of theirs goes ahead."""
+    email = email.strip().lower()
+    invitation, created = PilotInvitation.objects.get_or_create(
+        email=email, region=region, defaults={"invited_by": actor})
+    if created:
+        record(actor=actor, action="region.pilot_invited", target=region)
+        apply = settings.SITE_URL.rstrip("/") + reverse("enrolment:apply")
+        emails.pilot_invitation(email, region, f"{apply}?region={region.code}")
+        release_waitlisted(region, actor=actor, email=email)
+    return invitation
+
+
+# --- Reminders ---------------------------------------------------------------------------------
+
+def _claim(application_id: int, status: str, field: str) -> bool:
+    """Mark a reminder as sent, once: two beat runs never send it twice."""
+    return Application.objects.filter(pk=application_id, status=status, **{field: None}).update(
+        **{field: timezone.now()}) == 1
+
+
+def _remind_event(application: Application, action: str) -> None:
+    ApplicationEvent.objects.create(
+        application=application, action=action, from_status=application.status,
+        to_status=application.status, actor=None, actor_role=ActorRole.SYSTEM)
+
+
+def due_reminders() -> dict[str, list[int]]:
+    """The ids of the applications each reminder is due for."""
+    now = timezone.now()
+    pending = Application.objects.filter(status=Status.PENDING)
+    return {
+        "pending": list(pending.filter(
+            reminded_at=None,
+            status_changed_at__lte=now - timedelta(days=delay("ENROLMENT_REMINDER_DAYS")),
+        ).values_list("pk", flat=True)),
+        "escalate": list(pending.filter(
+            escalated_at=None,
+            status_changed_at__lte=now - timedelta(days=delay("ENROLMENT_ESCALATION_DAYS")),
+        ).values_list("pk", flat=True)),
+        "reason": list(Application.objects.filter(
+            status=Status.REASON_REQUESTED, reminded_at=None,
+            status_changed_at__lte=now - timedelta(days=delay("ENROLMENT_REASON_REMINDER_DAYS")),
+        ).values_list("pk", flat=True)),
+    }
+
+
+@transaction.atomic
+def remind_pending(application_id: int) -> bool:
+    application = Application.objects.with_related().filter(pk=application_id).first()
+    if application is None or not _claim(application_id, Status.PENDING, "reminded_at"):
+        return False
+    _remind_event(application, "reminded")
+    emails.pending_reminder(application, delay("ENROLMENT_REMINDER_DAYS"))
+    return True
+
+
+@transaction.atomic
+def escalate_pending(application_id: int) -> bool:
+    application = Application.objects.with_related().filter(pk=application_id).first()
+    if application is None or not _claim(application_id, Status.PENDING, "escalated_at"):
+        return False
+    _remind_event(application, "escalated")
+    emails.pending_escalated(application, delay("ENROLMENT_ESCALATION_DAYS"))
+    return True
+
+
+@transaction.atomic
+def remind_reason(application_id: int) -> bool:
+    application = Application.objects.with_related().filter(pk=application_id).first()
+    if application is None or not _claim(application_id, Status.REASON_REQUESTED, "reminded_at"):
+        return False
+    _remind_event(application, "reason_reminded")
+    emails.reason_reminder(application, delay("ENROLMENT_REASON_REMINDER_DAYS"))
+    return True

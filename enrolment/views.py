@@ -1,0 +1,338 @@
+"""Thin views: look up, check permission, call a transition or service, render."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from allauth.account import app_settings as account_settings
+from allauth.account.utils import complete_signup
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from comcep.accounts import landing_url
+from comcep.models import Region
+from comcep.roles import Role
+from enrolment import permissions, services, transitions
+from enrolment.conf import delay
+from enrolment.forms import (
+    AppealForm,
+    ApplicationForm,
+    DecisionForm,
+    EndMembershipForm,
+    InvitationForm,
+    QueueFilterForm,
+    ReasonForm,
+    RefuseForm,
+    RegionPhaseForm,
+    RequestReasonForm,
+)
+from enrolment.models import (
+    APPEAL_STATES,
+    HIDDEN_FROM_APPLICANT,
+    OPERATOR_VISIBLE,
+    TEXT_SHOWN_TO_APPLICANT,
+    Application,
+    PilotInvitation,
+    Status,
+)
+
+PAGE_SIZE = 25
+
+
+# --- Applicant ---------------------------------------------------------------------------------
+
+def apply(request):
+    """The application form; the account it creates confirms its email through allauth."""
+    if request.user.is_authenticated:
+        messages.info(request, _("Vous êtes déjà connecté·e : voici votre espace."))
+        return redirect(landing_url(request.user))
+    initial = {}
+    region_code = request.GET.get("region")
+    if region_code:
+        initial["region"] = Region.objects.filter(code=region_code).first()
+    form = ApplicationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            application = services.submit_application(
+                first_name=data["first_name"], last_name=data["last_name"], email=data["email"],
+                password=data["password1"], operator=data["operator"], region=data["region"],
+                structure_name=data["structure_name"], job_title=data["job_title"],
+                language=getattr(request, "LANGUAGE_CODE", "fr"),
+            )
+        except services.EnrolmentError as error:
+            form.add_error("email", error.message)
+        else:
+            # allauth sends the confirmation link and, once it is followed, signs the person in.
+            return complete_signup(request, application.user, account_settings.EMAIL_VERIFICATION,
+                                   reverse("enrolment:status"))
+    return render(request, "enrolment/apply.html", {"form": form})
+
+
+@login_required
+def status(request):
+    """The applicant's own page: where their application stands, and its timeline."""
+    application = get_object_or_404(Application.objects.with_related(), user=request.user)
+    events = [event for event in application.events.all()
+              if event.action not in HIDDEN_FROM_APPLICANT]
+    for event in events:
+        event.shown_text = event.text if event.action in TEXT_SHOWN_TO_APPLICANT else ""
+    return render(request, "enrolment/status.html", {
+        "application": application, "events": events, "Status": Status,
+    })
+
+
+def appeal(request, token: str):
+    """Appeal a refusal through the signed link sent with it; no sign-in needed."""
+    try:
+        application = services.application_from_appeal_token(token)
+    except services.AppealLinkInvalid as error:
+        return render(request, "enrolment/appeal_invalid.html", {"message": error.message}, status=400)
+    if application.status != Status.REFUSED:
+        return render(request, "enrolment/appeal_invalid.html", {
+            "message": _("Cette candidature n'est plus en état de recevoir un appel : "
+                         "un appel a déjà été déposé ou la décision est définitive."),
+        }, status=409)
+    form = AppealForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            transitions.appeal(application, text=form.cleaned_data["text"])
+        except transitions.TransitionError as error:
+            messages.warning(request, error.message)
+        else:
+            return render(request, "enrolment/appeal_sent.html", {"application": application})
+    return render(request, "enrolment/appeal.html", {"application": application, "form": form})
+
+
+# --- Operator managers -------------------------------------------------------------------------
+
+def _filtered(queryset, form, default_statuses):
+    data = form.cleaned_data if form.is_valid() else {}
+    chosen = data.get("status")
+    if chosen == "all":
+        pass
+    elif chosen:
+        queryset = queryset.filter(status=chosen)
+    else:
+        queryset = queryset.filter(status__in=default_statuses)
+    if data.get("region"):
+        queryset = queryset.filter(region=data["region"])
+    if data.get("q"):
+        q = data["q"]
+        queryset = queryset.filter(Q(last_name__icontains=q) | Q(first_name__icontains=q)
+                                   | Q(email__icontains=q) | Q(structure_name__icontains=q))
+    return queryset.newest_first() if data.get("order") == "newest" else queryset.oldest_first()
+
+
+@permissions.manager_required(Role.OPERATOR_MANAGER)
+def operator_queue(request):
+    """The applications that claim the manager's operator (and regions), filterable."""
+    user = request.user
+    mine = permissions.filter_operator_applications(user, Application.objects.with_related())
+    statuses = [(s, label) for s, label in Status.choices if s in OPERATOR_VISIBLE]
+    form = QueueFilterForm(request.GET or None, statuses=statuses)
+    to_do = [Status.PENDING, Status.REASON_REQUESTED]
+    page = Paginator(_filtered(mine, form, to_do), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "enrolment/operator_queue.html", {
+        "form": form, "page": page,
+        "pending_count": mine.filter(status=Status.PENDING).count(),
+        "reason_count": mine.filter(status=Status.REASON_REQUESTED).count(),
+    })
+
+
+def _operator_context(user, application, **overrides) -> dict:
+    return {
+        "application": application,
+        "events": application.events.select_related("actor"),
+        "can_decide": permissions.can_decide(user, application),
+        "can_give_reason": permissions.can_give_reason(user, application),
+        "can_end": permissions.can_end_membership(user, application),
+        "refuse_form": RefuseForm(), "reason_form": ReasonForm(), "end_form": EndMembershipForm(),
+        **overrides,
+    }
+
+
+@permissions.manager_required(Role.OPERATOR_MANAGER)
+def operator_detail(request, pk: int):
+    application = permissions.get_operator_application(request.user, pk)
+    return render(request, "enrolment/operator_detail.html",
+                  _operator_context(request.user, application))
+
+
+def _act(request, application, move, detail_url_name, success_message, **kwargs):
+    try:
+        move(application, actor=request.user, **kwargs)
+    except transitions.AlreadyDecided as error:
+        messages.warning(request, error.message)
+    except transitions.TransitionError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, success_message)
+    return redirect(detail_url_name, pk=application.pk)
+
+
+@require_POST
+@permissions.manager_required(Role.OPERATOR_MANAGER)
+def operator_approve(request, pk: int):
+    application = permissions.get_operator_application(request.user, pk)
+    if application.status != Status.PENDING:  # seen, but decided meanwhile
+        messages.warning(request, transitions.ALREADY_DECIDED)
+        return redirect("enrolment:operator_detail", pk=pk)
+    permissions.check(permissions.can_decide(request.user, application))
+    return _act(request, application, transitions.approve, "enrolment:operator_detail",
+                _("Candidature acceptée : la personne est prévenue par e-mail."))
+
+
+@require_POST
+@permissions.manager_required(Role.OPERATOR_MANAGER)
+def operator_refuse(request, pk: int):
+    application = permissions.get_operator_application(request.user, pk)
+    if application.status != Status.PENDING:
+        messages.warning(request, transitions.ALREADY_DECIDED)
+        return redirect("enrolment:operator_detail", pk=pk)
+    permissions.check(permissions.can_decide(request.user, application))
+    form = RefuseForm(request.POST)
+    if not form.is_valid():
+        return render(request, "enrolment/operator_detail.html",
+                      _operator_context(request.user, application, refuse_form=form,
+                                        open_refuse=True), status=400)
+    return _act(request, application, transitions.refuse, "enrolment:operator_detail",
+                _("Candidature refusée : la personne est prévenue et peut faire appel."),
+                category=form.cleaned_data["category"], text=form.cleaned_data["text"])
+
+
+@require_POST
+@permissions.manager_required(Role.OPERATOR_MANAGER)
+def operator_give_reason(request, pk: int):
+    application = permissions.get_operator_application(request.user, pk)
+    if application.status != Status.REASON_REQUESTED:
+        messages.warning(request, transitions.ALREADY_DECIDED)
+        return redirect("enrolment:operator_detail", pk=pk)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Le motif est obligatoire."))
+        return redirect("enrolment:operator_detail", pk=pk)
+    return _act(request, application, transitions.give_reason, "enrolment:operator_detail",
+                _("Motif transmis à l'équipe de la plateforme."), text=form.cleaned_data["text"])
+
+
+@require_POST
+@permissions.manager_required(Role.OPERATOR_MANAGER)
+def operator_end_membership(request, pk: int):
+    application = permissions.get_operator_application(request.user, pk)
+    permissions.check(permissions.can_end_membership(request.user, application))
+    form = EndMembershipForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Indiquez une raison et des précisions."))
+        return redirect("enrolment:operator_detail", pk=pk)
+    return _act(request, application, transitions.end_membership, "enrolment:operator_detail",
+                _("Adhésion terminée : le compte est désactivé et toutes ses sessions fermées."),
+                category=form.cleaned_data["category"], text=form.cleaned_data["text"])
+
+
+# --- Platform managers -------------------------------------------------------------------------
+
+@permissions.manager_required(Role.PLATFORM_MANAGER)
+def platform_queue(request):
+    """Appeals to handle, and pending applications escalated for being left too long."""
+    everything = permissions.filter_platform_applications(request.user,
+                                                          Application.objects.with_related())
+    statuses = [(s, label) for s, label in Status.choices if s != Status.SUBMITTED]
+    form = QueueFilterForm(request.GET or None, statuses=statuses)
+    page = Paginator(_filtered(everything, form, APPEAL_STATES), PAGE_SIZE).get_page(
+        request.GET.get("page"))
+    limit = timezone.now() - timedelta(days=delay("ENROLMENT_ESCALATION_DAYS"))
+    escalated = everything.waiting_since(Status.PENDING, limit).oldest_first()[:50]
+    return render(request, "enrolment/platform_queue.html", {
+        "form": form, "page": page, "escalated": escalated,
+        "escalation_days": delay("ENROLMENT_ESCALATION_DAYS"),
+        "appeal_count": everything.filter(status__in=APPEAL_STATES).count(),
+    })
+
+
+@permissions.manager_required(Role.PLATFORM_MANAGER)
+def platform_detail(request, pk: int):
+    application = permissions.get_platform_application(request.user, pk)
+    return render(request, "enrolment/platform_detail.html", {
+        "application": application,
+        "events": application.events.select_related("actor"),
+        "can_request_reason": permissions.can_request_reason(request.user, application),
+        "can_decide": permissions.can_handle_appeal(request.user, application),
+        "request_form": RequestReasonForm(), "decision_form": DecisionForm(),
+    })
+
+
+@require_POST
+@permissions.manager_required(Role.PLATFORM_MANAGER)
+def platform_request_reason(request, pk: int):
+    application = permissions.get_platform_application(request.user, pk)
+    form = RequestReasonForm(request.POST)
+    text = form.cleaned_data["text"] if form.is_valid() else ""
+    return _act(request, application, transitions.request_reason, "enrolment:platform_detail",
+                _("Motif demandé : les responsables de l'opérateur sont prévenus."), text=text)
+
+
+@require_POST
+@permissions.manager_required(Role.PLATFORM_MANAGER)
+def platform_decide(request, pk: int):
+    application = permissions.get_platform_application(request.user, pk)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choisissez une décision et motivez-la."))
+        return redirect("enrolment:platform_detail", pk=pk)
+    if form.cleaned_data["decision"] == "overturn":
+        move, done = transitions.overturn, _("Refus infirmé : la personne est admise et prévenue.")
+    else:
+        move, done = transitions.uphold, _("Refus confirmé : la personne est prévenue.")
+    return _act(request, application, move, "enrolment:platform_detail", done,
+                text=form.cleaned_data["text"])
+
+
+@permissions.manager_required(Role.PLATFORM_MANAGER)
+def regions(request):
+    """Roll-out phase of each region, and the pilot invitations."""
+    all_regions = list(Region.objects.order_by("overseas", "name"))
+    waitlisted = dict(Application.objects.filter(status=Status.WAITLISTED).values("region_id")
+                      .annotate(n=Count("pk")).values_list("region_id", "n"))
+    for region in all_regions:
+        region.waitlisted = waitlisted.get(region.pk, 0)
+    return render(request, "enrolment/regions.html", {
+        "regions": all_regions, "phase_form": RegionPhaseForm(),
+        "invitation_form": InvitationForm(),
+        "invitations": PilotInvitation.objects.select_related("region")[:100],
+    })
+
+
+@require_POST
+@permissions.manager_required(Role.PLATFORM_MANAGER)
+def region_phase(request, pk: int):
+    region = get_object_or_404(Region, pk=pk)
+    form = RegionPhaseForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    released = services.set_region_phase(region, form.cleaned_data["phase"], actor=request.user)
+    messages.success(request, _("%(region)s : phase « %(phase)s ». %(n)s candidature(s) en attente "
+                                "transmise(s) aux opérateurs.") % {
+        "region": region.name, "phase": region.get_phase_display(), "n": released})
+    return redirect("enrolment:regions")
+
+
+@require_POST
+@permissions.manager_required(Role.PLATFORM_MANAGER)
+def invite(request):
+    form = InvitationForm(request.POST)
+    if form.is_valid():
+        services.invite_pilot_member(email=form.cleaned_data["email"],
+                                     region=form.cleaned_data["region"], actor=request.user)
+        messages.success(request, _("Invitation envoyée."))
+    else:
+        messages.error(request, _("Indiquez une adresse e-mail et une région en phase pilote."))
+    return redirect("enrolment:regions")

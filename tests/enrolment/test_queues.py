@@ -1,0 +1,284 @@
+"""The managers' queues, tested from the side of the person who must be refused."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+from django.urls import reverse
+
+from comcep.models import OutboxMessage
+from enrolment.models import Application, Status
+from tests import factories
+from tests.enrolment.factories import make_application, with_totp
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def apec_application(reference_data, oscar):
+    return make_application(status=Status.PENDING, first_name="Claire", last_name="Fontaine",
+                            email="claire.fontaine@apec.fr", manager=oscar)
+
+
+def detail(application):
+    return reverse("enrolment:operator_detail", args=[application.pk])
+
+
+def test_a_manager_sees_the_applications_of_their_operator(client_for, oscar, apec_application):
+    page = client_for(oscar).get(reverse("enrolment:operator_queue"))
+
+    assert page.status_code == 200
+    assert "Claire Fontaine" in page.text
+    assert "1 candidature en attente" in page.text
+
+
+def test_another_operator_s_manager_sees_nothing_of_it(client_for, olga, apec_application):
+    client = client_for(olga)
+
+    queue = client.get(reverse("enrolment:operator_queue"), {"status": "all"})
+    searched = client.get(reverse("enrolment:operator_queue"), {"q": "Fontaine", "status": "all"})
+
+    assert "Claire Fontaine" not in queue.text
+    assert "Claire" not in searched.text and "Aucune candidature ne correspond" in searched.text
+    assert re.search(r"\b0 candidatures? en attente", queue.text)
+    assert client.get(detail(apec_application)).status_code == 404
+    for action in ["operator_approve", "operator_refuse", "operator_give_reason",
+                   "operator_end_membership"]:
+        response = client.post(reverse(f"enrolment:{action}", args=[apec_application.pk]),
+                               {"category": "other", "text": "x"})
+        assert response.status_code == 404, action
+    apec_application.refresh_from_db()
+    assert apec_application.status == Status.PENDING
+    assert not OutboxMessage.objects.filter(to_email=olga.email).exists()
+
+
+def test_a_manager_limited_to_a_region_sees_nothing_of_the_others(client_for, apec_application):
+    bretagne_only = with_totp(factories.make_operator_manager(operator_slug="apec",
+                                                              region_codes=["53"]))
+    client = client_for(bretagne_only)
+
+    assert "Fontaine" not in client.get(reverse("enrolment:operator_queue"),
+                                        {"status": "all"}).text
+    assert client.get(detail(apec_application)).status_code == 404
+
+
+def test_an_application_whose_email_is_unconfirmed_reaches_nobody(client_for, oscar, reference_data):
+    unconfirmed = make_application(status=Status.SUBMITTED, last_name="Discrète")
+    waitlisted = make_application(status=Status.WAITLISTED, region_code="84", last_name="Patiente")
+    client = client_for(oscar)
+
+    queue = client.get(reverse("enrolment:operator_queue"), {"status": "all"})
+
+    assert "Discrète" not in queue.text and "Patiente" not in queue.text
+    assert client.get(detail(unconfirmed)).status_code == 404
+    assert client.get(detail(waitlisted)).status_code == 404
+
+
+@pytest.mark.parametrize("persona", ["alice", "rita", "visitor_user"])
+def test_people_who_are_not_managers_are_refused_the_queues(
+        client_for, visitor, reference_data, apec_application, persona, request):
+    client = visitor if persona == "visitor_user" else client_for(request.getfixturevalue(persona))
+    for name, args in [("operator_queue", []), ("operator_detail", [apec_application.pk]),
+                       ("platform_queue", []), ("platform_detail", [apec_application.pk]),
+                       ("regions", [])]:
+        response = client.get(reverse(f"enrolment:{name}", args=args))
+        if persona == "visitor_user":
+            assert response.status_code == 302 and "/compte/login/" in response.url
+        else:
+            assert response.status_code == 403, name
+            assert "Fontaine" not in response.text
+
+
+def test_an_operator_manager_cannot_reach_the_platform_manager_pages(client_for, oscar,
+                                                                    apec_application):
+    client = client_for(oscar)
+    for name, args in [("platform_queue", []), ("platform_detail", [apec_application.pk]),
+                       ("regions", [])]:
+        assert client.get(reverse(f"enrolment:{name}", args=args)).status_code == 403
+
+
+def test_an_operator_manager_is_kept_out_of_the_community(client_for, oscar):
+    assert client_for(oscar).get(reverse("community")).status_code == 403
+
+
+def test_a_manager_without_two_factor_authentication_is_sent_to_set_it_up(client_for, reference_data,
+                                                                         apec_application):
+    no_mfa = factories.make_operator_manager(operator_slug="apec")
+    platform_no_mfa = factories.make_platform_manager()
+
+    for user, url in [(no_mfa, reverse("enrolment:operator_queue")), (no_mfa, detail(apec_application)),
+                      (platform_no_mfa, reverse("enrolment:platform_queue"))]:
+        response = client_for(user).get(url)
+        assert response.status_code == 302
+        assert response.url == reverse("mfa_activate_totp")
+
+
+def test_managers_land_on_their_queue_after_signing_in(client_for, oscar, paula):
+    assert client_for(oscar).get("/").url == reverse("enrolment:operator_queue")
+    assert client_for(paula).get("/").url == reverse("enrolment:platform_queue")
+
+
+def test_approving_from_the_detail_page(client_for, oscar, apec_application):
+    response = client_for(oscar).post(reverse("enrolment:operator_approve",
+                                              args=[apec_application.pk]), follow=True)
+
+    apec_application.refresh_from_db()
+    assert apec_application.status == Status.ADMITTED
+    assert "Candidature acceptée" in response.text
+
+
+def test_a_refusal_without_a_reason_is_sent_back(client_for, oscar, apec_application):
+    response = client_for(oscar).post(reverse("enrolment:operator_refuse",
+                                              args=[apec_application.pk]), {"category": "other"})
+
+    assert response.status_code == 400
+    apec_application.refresh_from_db()
+    assert apec_application.status == Status.PENDING
+
+
+def test_the_second_manager_to_decide_is_told_it_was_already_decided(client_for, oscar,
+                                                                      apec_application):
+    other_apec_manager = with_totp(factories.make_operator_manager(operator_slug="apec"))
+    client_for(oscar).post(reverse("enrolment:operator_approve", args=[apec_application.pk]))
+
+    response = client_for(other_apec_manager).post(
+        reverse("enrolment:operator_refuse", args=[apec_application.pk]),
+        {"category": "other", "text": "Non."}, follow=True)
+
+    assert "déjà été traitée" in response.text
+    apec_application.refresh_from_db()
+    assert apec_application.status == Status.ADMITTED
+    assert apec_application.events.filter(action__in=["approve", "refuse"]).count() == 1
+
+
+def test_a_domain_outside_the_operator_s_is_flagged(client_for, oscar, reference_data):
+    odd = make_application(status=Status.PENDING, email="claire@gmail.com", manager=oscar)
+
+    page = client_for(oscar).get(detail(odd))
+
+    assert "Domaine inhabituel" in page.text
+
+
+def test_the_whole_appeal_goes_through_both_back_offices(client_for, oscar, paula, reference_data):
+    application = make_application(status=Status.APPEALED, manager=oscar, platform_manager=paula)
+    pm, om = client_for(paula), client_for(oscar)
+
+    queue = pm.get(reverse("enrolment:platform_queue"))
+    assert "Fontaine" in queue.text
+    pm.post(reverse("enrolment:platform_request_reason", args=[application.pk]),
+            {"text": "Pouvez-vous préciser ?"})
+    assert OutboxMessage.objects.filter(kind="enrolment_reason_requested", to_email=oscar.email).exists()
+    assert "motif demandé" in om.get(reverse("enrolment:operator_queue")).text.lower()
+    om.post(reverse("enrolment:operator_give_reason", args=[application.pk]),
+            {"text": "Contrat terminé."})
+    page = pm.get(reverse("enrolment:platform_detail", args=[application.pk]))
+    assert "Contrat terminé." in page.text
+    pm.post(reverse("enrolment:platform_decide", args=[application.pk]),
+            {"decision": "overturn", "text": "Contrat en cours vérifié."})
+
+    application.refresh_from_db()
+    assert application.status == Status.ADMITTED
+    actions = list(application.events.values_list("action", flat=True))
+    assert actions == ["submit", "confirm_email", "refuse", "appeal", "request_reason", "give_reason",
+                       "overturn"]
+    timeline = pm.get(reverse("enrolment:platform_detail", args=[application.pk])).text
+    assert "Refus infirmé en appel" in timeline
+
+
+def test_ending_a_membership_ends_every_session_of_the_account(client, oscar, reference_data):
+    application = make_application(status=Status.ADMITTED, manager=oscar)
+    from allauth.usersessions.models import UserSession
+
+    member_client = type(client)()
+    member_client.post(reverse("account_login"), {"login": application.email,
+                                                  "password": factories.PASSWORD})
+    assert UserSession.objects.filter(user=application.user).exists()
+    assert member_client.get(reverse("choose_pseudonym")).status_code == 200
+
+    manager_client = type(client)()
+    manager_client.force_login(oscar, backend="django.contrib.auth.backends.ModelBackend")
+    manager_client.post(reverse("enrolment:operator_end_membership", args=[application.pk]),
+                        {"category": "left_operator", "text": "Partie en juin."})
+
+    assert not UserSession.objects.filter(user=application.user).exists()
+    assert member_client.get(reverse("choose_pseudonym")).status_code == 302
+
+
+def test_deactivating_an_account_anywhere_ends_its_sessions(client, alice):
+    from allauth.usersessions.models import UserSession
+
+    client.post(reverse("account_login"), {"login": alice.email, "password": factories.PASSWORD})
+    assert UserSession.objects.filter(user=alice).exists()
+
+    alice.is_active = False
+    alice.save()
+
+    assert not UserSession.objects.filter(user=alice).exists()
+    assert client.get(reverse("community")).status_code == 302
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_the_operator_queue_costs_the_same_at_any_size(client_for, oscar, reference_data, size,
+                                                       django_assert_max_num_queries):
+    for _ in range(size):
+        make_application(status=Status.PENDING, manager=oscar)
+    client = client_for(oscar)
+    client.get(reverse("enrolment:operator_queue"))  # warm the session
+
+    with django_assert_max_num_queries(11):
+        response = client.get(reverse("enrolment:operator_queue"))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_the_platform_queue_costs_the_same_at_any_size(client_for, paula, reference_data, size,
+                                                       django_assert_max_num_queries):
+    for _ in range(size):
+        make_application(status=Status.APPEALED, platform_manager=paula)
+    client = client_for(paula)
+    client.get(reverse("enrolment:platform_queue"))
+
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("enrolment:platform_queue"))
+    assert response.status_code == 200
+    assert Application.objects.count() == size
+
+
+def test_a_new_manager_signs_in_sets_up_totp_and_then_reaches_the_queue(client, reference_data):
+    from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY, format_hotp_value, hotp_value
+
+    newcomer = factories.make_operator_manager(operator_slug="apec")
+
+    signed_in = client.post(reverse("account_login"),
+                            {"login": newcomer.email, "password": factories.PASSWORD}, follow=True)
+    # The queue sends them to allauth's TOTP activation, which asks for the password again.
+    assert [url for url, _status in signed_in.redirect_chain][-2:] == [
+        reverse("mfa_activate_totp"),
+        reverse("account_reauthenticate") + "?next=%2Fcompte%2F2fa%2Ftotp%2Factivate%2F"]
+    assert "deux facteurs" in signed_in.text
+    activation = client.post(signed_in.redirect_chain[-1][0], {"password": factories.PASSWORD},
+                             follow=True)
+    assert activation.redirect_chain[-1][0] == reverse("mfa_activate_totp")
+
+    secret = client.session[SECRET_SESSION_KEY]
+    code = format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+    client.post(reverse("mfa_activate_totp"), {"code": code})
+
+    assert client.get(reverse("enrolment:operator_queue")).status_code == 200
+
+
+def test_the_second_platform_manager_to_decide_an_appeal_is_told(client_for, paula, reference_data):
+    colleague = with_totp(factories.make_platform_manager())
+    application = make_application(status=Status.REASON_GIVEN, platform_manager=paula)
+    url = reverse("enrolment:platform_decide", args=[application.pk])
+
+    client_for(paula).post(url, {"decision": "uphold", "text": "Refus fondé."})
+    response = client_for(colleague).post(url, {"decision": "overturn", "text": "Admise."},
+                                          follow=True)
+
+    assert "déjà été traitée" in response.text
+    application.refresh_from_db()
+    assert application.status == Status.UPHELD
+    assert application.events.filter(action__in=["uphold", "overturn"]).count() == 1
