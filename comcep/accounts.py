@@ -64,6 +64,8 @@ def landing_url(user) -> str:
         if member is None or not member.has_pseudonym:
             return reverse("choose_pseudonym")
         return reverse("community")
+    if roles.Role.REGIONAL_STAFF in user_roles:
+        return reverse("resources:actions_manage")
     if getattr(user, "is_authenticated", False) and hasattr(user, "application"):
         # An applicant not (or no longer) admitted follows their application.
         return reverse("enrolment:status")

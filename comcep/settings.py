@@ -259,6 +259,14 @@ CELERY_BEAT_SCHEDULE["enrolment-reminders"] = {
     "schedule": env.int("ENROLMENT_REMINDER_SWEEP_SECONDS", default=3600),
 }
 
+# --- Resources: video limits (see resources/conf.py for the rest) ------------------
+RESOURCES_VIDEO_MAX_BYTES = env.int("RESOURCES_VIDEO_MAX_BYTES", default=2 * 1024**3)
+RESOURCES_VIDEO_MAX_SECONDS = env.int("RESOURCES_VIDEO_MAX_SECONDS", default=3 * 3600)
+CELERY_BEAT_SCHEDULE["resume-stalled-videos"] = {
+    "task": "resources.tasks.resume_stalled_videos",
+    "schedule": env.int("VIDEO_RESUME_SWEEP_SECONDS", default=60),
+}
+
 # --- Security -------------------------------------------------------------------------
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -1,5 +1,20 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ResourcesConfig(AppConfig):
     name = "resources"
+    verbose_name = _("Ressources")
+
+    def ready(self) -> None:
+        from comcep import navigation
+        from comcep.roles import Role
+
+        navigation.register(_("Ressources"), "resources:list", roles=Role.COMMUNITY,
+                            description=_("Vidéos, textes juridiques, documents et liens du métier."))
+        navigation.register(_("Actions régionales"), "resources:actions",
+                            roles=(*Role.COMMUNITY, Role.REGIONAL_STAFF),
+                            description=_("Les actions de professionnalisation des Carif-Oref."))
+        navigation.register(_("Actions de ma région"), "resources:actions_manage",
+                            roles=(Role.REGIONAL_STAFF,), area="manager",
+                            description=_("Publier les actions de professionnalisation."))

@@ -64,9 +64,10 @@ def crawl(client: Client) -> dict[str, tuple[int, str]]:
 
 
 @pytest.fixture
-def demo(reference_data):
+def demo(reference_data, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path  # the demo videos are written here
     call_command("seed_demo", verbosity=0)
-    return [p for p in Member.objects.exclude(pseudonym="").values_list("pseudonym", flat=True)]
+    return list(Member.objects.exclude(pseudonym="").values_list("pseudonym", flat=True))
 
 
 def signed_in(email: str) -> Client:

@@ -4,7 +4,10 @@ from comcep.models import Member, User
 from comcep.roles import Role
 
 
-def test_seed_demo_gives_every_role_an_account_and_runs_twice_without_duplicates(reference_data):
+def test_seed_demo_gives_every_role_an_account_and_runs_twice_without_duplicates(
+    reference_data, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path  # the demo videos are written here
     call_command("seed_demo", verbosity=0)
     counts = (User.objects.count(), Member.objects.count())
     call_command("seed_demo", verbosity=0)

@@ -182,6 +182,8 @@ def test_a_published_courses_file_is_served_through_its_lesson_only(alices_space
 
 
 def test_the_private_space_is_not_in_the_admin(alices_space, paula, client_for):
-    client = client_for(paula)
+    from tests.enrolment.factories import with_totp
+
+    client = client_for(with_totp(paula))  # the admin opens only with two-factor
     assert client.get("/gestion/admin/privatespace/").status_code == 404
     assert PrivateFile.objects.count() == 1

@@ -1,0 +1,44 @@
+"""The library's settings, each with a default; override them in comcep/settings.py."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+
+def video_max_bytes() -> int:
+    """Largest video upload accepted (bytes). Default 2 GiB."""
+    return getattr(settings, "RESOURCES_VIDEO_MAX_BYTES", 2 * 1024**3)
+
+
+def video_max_seconds() -> int:
+    """Longest video accepted (seconds). Default 3 hours."""
+    return getattr(settings, "RESOURCES_VIDEO_MAX_SECONDS", 3 * 3600)
+
+
+def video_extensions() -> tuple[str, ...]:
+    """File name endings accepted for a video upload."""
+    return tuple(getattr(settings, "RESOURCES_VIDEO_EXTENSIONS",
+                         ("mp4", "m4v", "mov", "webm", "mkv", "avi", "mpg", "mpeg", "ogv", "wmv")))
+
+
+def video_heights() -> tuple[int, ...]:
+    """The renditions made (lines), never taller than the source."""
+    return tuple(getattr(settings, "RESOURCES_VIDEO_HEIGHTS", (720, 360)))
+
+
+def video_preset() -> str:
+    """x264 preset: speed against file size."""
+    return getattr(settings, "RESOURCES_VIDEO_PRESET", "veryfast")
+
+
+def video_max_attempts() -> int:
+    """How many times a video job is started before the video is marked failed."""
+    return getattr(settings, "RESOURCES_VIDEO_MAX_ATTEMPTS", 3)
+
+
+def document_max_bytes() -> int:
+    return getattr(settings, "RESOURCES_DOCUMENT_MAX_BYTES", 50 * 1024**2)
+
+
+def caption_max_bytes() -> int:
+    return getattr(settings, "RESOURCES_CAPTION_MAX_BYTES", 512 * 1024)

@@ -1,0 +1,439 @@
+"""Writes of the library: proposals, reviews, regional actions, videos."""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import shutil
+import uuid
+from collections.abc import Iterable
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from comcep.audit import record
+from comcep.notifications import queue_email
+from resources import conf, permissions, transcoding
+from resources.models import (
+    Caption,
+    Chapter,
+    Kind,
+    RegionalAction,
+    Resource,
+    ResourceEvent,
+    SavedAction,
+    Status,
+    Video,
+    VideoRendition,
+    VideoState,
+)
+
+logger = logging.getLogger(__name__)
+
+# --- Proposals and reviews -----------------------------------------------------------
+
+
+def _move(resource: Resource, to: str, *, actor, reason: str = "", allowed_from: Iterable[str]) -> bool:
+    """Claim the row for a move (only one concurrent reviewer wins) and log it."""
+    changed = Resource.objects.filter(pk=resource.pk, status__in=list(allowed_from)).update(
+        status=to,
+        reviewed_by=actor,
+        decline_reason=reason if to == Status.DECLINED else "",
+        published_at=timezone.now() if to == Status.PUBLISHED else None,
+    )
+    if changed != 1:
+        return False
+    ResourceEvent.objects.create(resource=resource, from_status=resource.status, to_status=to,
+                                 actor=actor, reason=reason)
+    resource.refresh_from_db()
+    return True
+
+
+def set_labels(resource: Resource, *, tags: Iterable[str] | None = None, themes=None) -> None:
+    """Set tags and themes, and copy their names where the search trigger indexes them."""
+    if themes is not None:
+        resource.themes.set(themes)
+    if tags is not None:
+        resource.tags.set(list(tags))
+    keywords = " ".join([*resource.tags.names(), *(t.name for t in resource.themes.all())])
+    Resource.objects.filter(pk=resource.pk).update(keywords=keywords)
+    resource.keywords = keywords
+
+
+@transaction.atomic
+def propose_resource(resource: Resource, *, actor, tags: Iterable[str] = (), themes=()) -> Resource:
+    """Save a member's proposal ("versement au pot commun").
+
+    A moderator's own resource is published at once: they would review it themselves.
+    """
+    if not permissions.can_propose(actor):
+        raise PermissionDenied
+    resource.proposed_by = actor
+    resource.status = Status.PROPOSED
+    resource.save()
+    set_labels(resource, tags=tags, themes=themes)
+    ResourceEvent.objects.create(resource=resource, to_status=Status.PROPOSED, actor=actor)
+    if permissions.can_moderate(actor):
+        _move(resource, Status.PUBLISHED, actor=actor, allowed_from=[Status.PROPOSED])
+    return resource
+
+
+@transaction.atomic
+def update_resource(resource: Resource, *, actor, tags: Iterable[str] | None = None, themes=None) -> Resource:
+    permissions.check_edit(actor, resource)
+    resource.save()
+    set_labels(resource, tags=tags, themes=themes)
+    return resource
+
+
+@transaction.atomic
+def publish_resource(resource: Resource, *, actor) -> bool:
+    """A moderator publishes a proposal (or a declined one, on second thoughts); the proposer is told."""
+    permissions.check_moderate(actor)
+    if not _move(resource, Status.PUBLISHED, actor=actor,
+                 allowed_from=[Status.PROPOSED, Status.DECLINED]):
+        return False
+    record(actor=actor, action="resource.published", target=resource)
+    if resource.proposed_by_id and resource.proposed_by_id != actor.pk:
+        queue_email(template="resources_published", to=resource.proposed_by,
+                    context={"resource": resource})
+    return True
+
+
+@transaction.atomic
+def decline_resource(resource: Resource, *, actor, reason: str) -> bool:
+    """A moderator declines a proposal with a reason, which the proposer receives."""
+    permissions.check_moderate(actor)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Indiquez le motif du refus."), code="reason_required")
+    if not _move(resource, Status.DECLINED, actor=actor, reason=reason,
+                 allowed_from=[Status.PROPOSED]):
+        return False
+    record(actor=actor, action="resource.declined", target=resource, reason=reason)
+    if resource.proposed_by_id and resource.proposed_by_id != actor.pk:
+        queue_email(template="resources_declined", to=resource.proposed_by,
+                    context={"resource": resource, "reason": reason})
+    return True
+
+
+def store_document(resource: Resource, upload) -> None:
+    """Keep an uploaded document under a random name; it downloads under its title's name.
+
+    The uploaded file's own name is dropped: it may carry a real name.
+    """
+    suffix = Path(upload.name).suffix.lower()[:10]
+    resource.document_name = f"{slugify(resource.title)[:80] or 'document'}{suffix}"
+    resource.document.save(f"{uuid.uuid4().hex}{suffix}", upload, save=False)
+
+
+# --- Regional actions ------------------------------------------------------------------
+
+
+@transaction.atomic
+def publish_action(
+    resource: Resource, action: RegionalAction, *, actor, themes=(), tags=()
+) -> RegionalAction:
+    """Regional staff publish an action for a region they hold the permission on."""
+    permissions.check_publish_for(actor, resource.region)
+    resource.kind = Kind.ACTION
+    resource.status = Status.PUBLISHED
+    resource.published_at = timezone.now()
+    resource.proposed_by = actor
+    resource.save()
+    set_labels(resource, tags=tags, themes=themes)
+    action.resource = resource
+    action.created_by = actor
+    action.save()
+    ResourceEvent.objects.create(resource=resource, to_status=Status.PUBLISHED, actor=actor)
+    record(actor=actor, action="action.published", target=action,
+           data={"region": resource.region.code})
+    return action
+
+
+@transaction.atomic
+def update_action(resource: Resource, action: RegionalAction, *, actor, themes=None, tags=None,
+                  previous_region=None) -> RegionalAction:
+    # Both the region it had and the one it gets must be the actor's.
+    permissions.check_publish_for(actor, previous_region or resource.region)
+    permissions.check_publish_for(actor, resource.region)
+    resource.save()
+    set_labels(resource, tags=tags, themes=themes)
+    action.sequence += 1
+    action.save()
+    record(actor=actor, action="action.updated", target=action)
+    return action
+
+
+@transaction.atomic
+def cancel_action(action: RegionalAction, *, actor, reason: str = "") -> bool:
+    """Cancel an action; every member who saved it is told."""
+    permissions.check_publish_for(actor, action.resource.region)
+    changed = RegionalAction.objects.filter(pk=action.pk, cancelled_at=None).update(
+        cancelled_at=timezone.now(), cancel_reason=reason.strip(), sequence=action.sequence + 1
+    )
+    if not changed:
+        return False
+    action.refresh_from_db()
+    record(actor=actor, action="action.cancelled", target=action, reason=reason)
+    savers = SavedAction.objects.filter(action=action).select_related("user")
+    for saved in savers:
+        if saved.user.is_active:
+            queue_email(template="resources_action_cancelled", to=saved.user,
+                        context={"action": action, "resource": action.resource})
+    return True
+
+
+def save_action(action: RegionalAction, *, actor) -> None:
+    if not permissions.can_save_action(actor):
+        raise PermissionDenied
+    SavedAction.objects.get_or_create(action=action, user=actor)
+
+
+def unsave_action(action: RegionalAction, *, actor) -> None:
+    SavedAction.objects.filter(action=action, user=actor).delete()
+
+
+# --- Videos ---------------------------------------------------------------------------
+
+
+def media_path(relative: str) -> Path:
+    return Path(settings.MEDIA_ROOT) / relative
+
+
+def queue_video(video_id: int) -> None:
+    """Ask the worker to process a video once the transaction commits.
+
+    A broker that is down is not an error: the sweep (resume_stalled_videos) picks it up.
+    """
+    from resources.tasks import process_video
+
+    def send():
+        try:
+            process_video.apply_async(args=[video_id], retry=False)
+        except Exception:
+            logger.warning("Broker unreachable; video %s waits for the sweep", video_id)
+
+    transaction.on_commit(send)
+
+
+@transaction.atomic
+def attach_video(resource: Resource, uploaded_path: str | Path, *, original_size: int,
+                 queue: bool = True) -> Video:
+    """Move the streamed upload into the video's own folder and queue the job."""
+    video = Video.objects.create(resource=resource, original_size=original_size)
+    folder = media_path(video.folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / "source"
+    shutil.move(uploaded_path, target)  # a rename when on the same disk
+    video.source = f"{video.folder}/source"
+    video.save(update_fields=["source"])
+    if queue:
+        queue_video(video.pk)
+    return video
+
+
+# A session-level advisory lock held for the whole job: the row stays writable
+# (progress is committed as it goes) and the lock dies with the worker's
+# connection, so a killed worker never leaves a video locked.
+_LOCK_CLASS = 50_417
+
+
+@contextmanager
+def _video_lock(video_id: int):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [_LOCK_CLASS, video_id])
+        locked = cursor.fetchone()[0]
+    try:
+        yield locked
+    finally:
+        if locked:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [_LOCK_CLASS, video_id])
+
+
+def is_video_locked(video_id: int) -> bool:
+    with _video_lock(video_id) as locked:
+        return not locked
+
+
+def _set(video: Video, **fields) -> None:
+    for name, value in fields.items():
+        setattr(video, name, value)
+    Video.objects.filter(pk=video.pk).update(**fields)
+
+
+def _fail(video: Video, reason: str, detail: str = "") -> None:
+    _set(video, state=VideoState.FAILED, failure_reason=reason[:300], failure_detail=detail[-4000:],
+         finished_at=timezone.now())
+    logger.info("Video %s failed: %s", video.pk, reason)
+
+
+def process_video(video_id: int) -> str:
+    """Probe, transcode and make the poster of a video; safe to run again at any point.
+
+    The job locks the video, then works out what is still missing: a rendition
+    is written under a temporary name and renamed, then recorded, only when
+    complete, so a job killed half-way leaves nothing that looks ready, and
+    the next run redoes only what is missing.
+    """
+    with _video_lock(video_id) as locked:
+        if not locked:
+            return "busy"
+        video = Video.objects.filter(pk=video_id).first()
+        if video is None or video.state in (VideoState.READY, VideoState.FAILED):
+            return "nothing to do"
+        if video.attempts >= conf.video_max_attempts():
+            _fail(video, _("Le traitement de la vidéo a échoué à plusieurs reprises."))
+            return "failed"
+        _set(video, state=VideoState.PROCESSING, attempts=video.attempts + 1,
+             started_at=video.started_at or timezone.now())
+        try:
+            _process(video)
+        except (transcoding.ProbeError, transcoding.TranscodeError) as error:
+            _fail(video, error.reason, getattr(error, "detail", ""))
+            return "failed"
+        return "ready"
+
+
+def _process(video: Video) -> None:
+    folder = media_path(video.folder)
+    for stale in folder.glob("*.part"):  # left by a job that was killed
+        stale.unlink(missing_ok=True)
+    source = media_path(video.source)
+    probe = transcoding.probe(source)
+    if probe.duration > conf.video_max_seconds():
+        raise transcoding.ProbeError(
+            _("La vidéo dure plus de %(minutes)d minutes, la durée maximale acceptée.")
+            % {"minutes": conf.video_max_seconds() // 60}
+        )
+    _set(video, duration=probe.duration, width=probe.width, height=probe.height,
+         has_audio=probe.has_audio)
+
+    heights = transcoding.target_heights(probe.height, conf.video_heights())
+    done = {r.height for r in video.renditions.all() if media_path(r.path).is_file()}
+    last_percent = -1
+
+    for index, height in enumerate(heights):
+        if height in done:
+            continue
+
+        def progress(fraction: float, index=index) -> None:
+            nonlocal last_percent
+            percent = min(int((index + fraction) / len(heights) * 100), 99)
+            if percent > last_percent:
+                last_percent = percent
+                _set(video, progress=percent)
+
+        part = folder / f"{height}p.{uuid.uuid4().hex}.part"
+        final = folder / f"{height}p.mp4"
+        try:
+            transcoding.transcode(source, part, height=height, duration=probe.duration,
+                                  has_audio=probe.has_audio, on_progress=progress,
+                                  preset=conf.video_preset())
+            os.replace(part, final)
+        finally:
+            part.unlink(missing_ok=True)
+        width = round(probe.width * height / probe.height / 2) * 2
+        VideoRendition.objects.update_or_create(
+            video=video, height=height,
+            defaults={"path": f"{video.folder}/{final.name}", "width": width,
+                      "size": final.stat().st_size},
+        )
+
+    if not video.poster or not media_path(video.poster).is_file():
+        part = folder / f"poster.{uuid.uuid4().hex}.part"
+        try:
+            transcoding.make_poster(source, part, at=min(probe.duration / 3, 5))
+            os.replace(part, folder / "poster.jpg")
+        finally:
+            part.unlink(missing_ok=True)
+        _set(video, poster=f"{video.folder}/poster.jpg")
+    _set(video, state=VideoState.READY, progress=100, finished_at=timezone.now(),
+         failure_reason="", failure_detail="")
+
+
+def stalled_video_ids(*, queued_for_seconds: int = 600) -> list[int]:
+    """Videos whose job died (processing, yet nobody holds the lock) or never started."""
+    stale_queue = timezone.now() - timezone.timedelta(seconds=queued_for_seconds)
+    candidates = Video.objects.filter(state=VideoState.PROCESSING).values_list("pk", flat=True)
+    ids = [pk for pk in candidates if not is_video_locked(pk)]
+    ids += list(
+        Video.objects.filter(state=VideoState.QUEUED, resource__created_at__lt=stale_queue)
+        .values_list("pk", flat=True)
+    )
+    return ids
+
+
+@transaction.atomic
+def retry_video(video: Video, *, actor) -> None:
+    """Start again a failed video (a moderator's act): what was done is kept."""
+    permissions.check_moderate(actor)
+    Video.objects.filter(pk=video.pk, state=VideoState.FAILED).update(
+        state=VideoState.QUEUED, attempts=0, failure_reason="", failure_detail=""
+    )
+    queue_video(video.pk)
+
+
+_TIMING = re.compile(
+    r"^(?:\d{2,}:)?[0-5]\d:[0-5]\d\.\d{3}[ \t]+-->[ \t]+(?:\d{2,}:)?[0-5]\d:[0-5]\d\.\d{3}(?:[ \t].*)?$"
+)
+
+
+def validate_webvtt(data: bytes) -> str:
+    """Check a WebVTT file: UTF-8, the WEBVTT signature, well-formed cue timings."""
+    if len(data) > conf.caption_max_bytes():
+        raise ValidationError(_("Le fichier de sous-titres est trop volumineux."), code="too_big")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationError(_("Le fichier de sous-titres doit être encodé en UTF-8."),
+                              code="encoding") from None
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    first = lines[0] if lines else ""
+    if not (first == "WEBVTT" or first.startswith(("WEBVTT ", "WEBVTT\t"))):
+        raise ValidationError(_("Ce n'est pas un fichier WebVTT (il doit commencer par « WEBVTT »)."),
+                              code="signature")
+    cues = 0
+    for number, line in enumerate(lines, start=1):
+        if "-->" in line:
+            if not _TIMING.match(line.strip()):
+                raise ValidationError(
+                    _("Horodatage invalide à la ligne %(line)d.") % {"line": number}, code="timing"
+                )
+            cues += 1
+    if not cues:
+        raise ValidationError(_("Le fichier de sous-titres ne contient aucun sous-titre."),
+                              code="empty")
+    return "\n".join(lines)
+
+
+@transaction.atomic
+def attach_caption(video: Video, data: bytes, *, actor, language: str = "fr",
+                   label: str = "Français") -> Caption:
+    permissions.check_edit(actor, video.resource)
+    text = validate_webvtt(data)
+    folder = media_path(video.folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"captions-{re.sub(r'[^a-z-]', '', language.lower())[:8] or 'fr'}.vtt"
+    (folder / name).write_text(text, encoding="utf-8")
+    caption, _created = Caption.objects.update_or_create(
+        video=video, language=language, defaults={"label": label, "path": f"{video.folder}/{name}"}
+    )
+    return caption
+
+
+@transaction.atomic
+def set_chapters(video: Video, chapters: Iterable[tuple[str, int]], *, actor) -> None:
+    permissions.check_edit(actor, video.resource)
+    video.chapters.all().delete()
+    Chapter.objects.bulk_create(
+        Chapter(video=video, title=title, start=start) for title, start in chapters
+    )

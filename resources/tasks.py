@@ -1,0 +1,38 @@
+"""Jobs of the library. Thin: they take ids and call a service."""
+
+import logging
+
+from celery import shared_task
+from celery.signals import worker_ready
+
+from resources import services
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def process_video(video_id: int) -> str:
+    """Probe, transcode and make the poster of a video (idempotent, resumable)."""
+    return services.process_video(video_id)
+
+
+@shared_task
+def resume_stalled_videos() -> int:
+    """Re-queue the videos whose job died with its worker, or whose message was lost.
+
+    Runs from the beat schedule, and once whenever a worker starts.
+    """
+    ids = services.stalled_video_ids()
+    for video_id in ids:
+        process_video.delay(video_id)
+    return len(ids)
+
+
+@worker_ready.connect
+def _resume_on_start(sender=None, **kwargs) -> None:
+    # A worker that starts after one was killed picks its videos up at once,
+    # without waiting for the beat schedule or the broker's visibility timeout.
+    try:
+        resume_stalled_videos.delay()
+    except Exception:  # a broker hiccup here must not stop the worker; beat sweeps later
+        logger.warning("Could not queue the sweep of stalled videos at worker start")
