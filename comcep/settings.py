@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from comcep.embedded import ensure_database_url
@@ -265,6 +266,16 @@ RESOURCES_VIDEO_MAX_SECONDS = env.int("RESOURCES_VIDEO_MAX_SECONDS", default=3 *
 CELERY_BEAT_SCHEDULE["resume-stalled-videos"] = {
     "task": "resources.tasks.resume_stalled_videos",
     "schedule": env.int("VIDEO_RESUME_SWEEP_SECONDS", default=60),
+}
+
+# --- Forum digests ---------------------------------------------------------------------
+CELERY_BEAT_SCHEDULE["forum-daily-digests"] = {
+    "task": "forum.tasks.send_digests", "schedule": crontab(hour=7, minute=0), "args": ("daily",),
+}
+CELERY_BEAT_SCHEDULE["forum-weekly-digests"] = {
+    "task": "forum.tasks.send_digests",
+    "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
+    "args": ("weekly",),
 }
 
 # --- Security -------------------------------------------------------------------------

@@ -1,5 +1,17 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ForumConfig(AppConfig):
     name = "forum"
+    verbose_name = _("Forum")
+
+    def ready(self) -> None:
+        from comcep import navigation
+        from comcep.roles import Role
+
+        navigation.register(_("Forum"), "forum:index", roles=Role.COMMUNITY,
+                            description=_("Échanges de pratiques, questions vives du métier, "
+                                          "sessions d'experts."))
+        navigation.register(_("Modération"), "forum:moderation", roles=[Role.MODERATOR],
+                            description=_("Signalements à traiter et journal de modération."))

@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from forum.models import Category, EmailFrequency, FlagReason, TopicKind
+
+MAX_BODY = 20_000
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(value: str) -> str:
+    return _CONTROL.sub("", value or "").strip()
+
+
+class BodyField(forms.CharField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Message"))
+        kwargs.setdefault("max_length", MAX_BODY)
+        kwargs.setdefault("widget", forms.Textarea(attrs={
+            "rows": 8, "data-mentions": "", "data-draft": "",
+        }))
+        kwargs.setdefault("help_text", _("Markdown accepté. Mentionnez quelqu'un avec @[Pseudonyme]."))
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        return super().clean(clean_text(value))
+
+
+class TopicForm(forms.Form):
+    title = forms.CharField(label=_("Titre"), max_length=160, min_length=5)
+    kind = forms.ChoiceField(label=_("Type"), choices=TopicKind.choices, initial=TopicKind.DISCUSSION)
+    tags = forms.CharField(label=_("Mots-clés"), required=False, max_length=200,
+                           help_text=_("Séparés par des virgules, par exemple : bilan, VAE"))
+    body = BodyField()
+
+    def clean_title(self):
+        return clean_text(self.cleaned_data["title"])
+
+    def clean_tags(self):
+        raw = self.cleaned_data["tags"]
+        tags = [clean_text(t).lower()[:50] for t in raw.split(",")]
+        tags = list(dict.fromkeys(t for t in tags if t))
+        if len(tags) > 5:
+            raise forms.ValidationError(_("Cinq mots-clés au plus."))
+        return tags
+
+
+class ReplyForm(forms.Form):
+    body = BodyField(label=_("Votre réponse"))
+    reply_to = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class EditForm(forms.Form):
+    body = BodyField()
+
+
+class FlagForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Raison"), choices=FlagReason.choices, widget=forms.RadioSelect)
+    text = forms.CharField(label=_("Précisions (facultatif)"), required=False, max_length=1000,
+                           widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Raison (montrée à l'auteur·rice)"), max_length=1000,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class MoveForm(forms.Form):
+    category = forms.ModelChoiceField(label=_("Nouvelle catégorie"), queryset=Category.objects.all())
+
+
+class MergeForm(forms.Form):
+    target = forms.IntegerField(label=_("Numéro du sujet qui reçoit les messages"), min_value=1,
+                                help_text=_("Le numéro figure dans l'adresse du sujet : "
+                                            "/forum/sujet/<numéro>/"))
+
+
+class PreferencesForm(forms.Form):
+    email_frequency = forms.ChoiceField(label=_("Recevoir les notifications par e-mail"),
+                                        choices=EmailFrequency.choices, widget=forms.RadioSelect)
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Rechercher"), required=False, max_length=200)
+    category = forms.ModelChoiceField(label=_("Catégorie"), queryset=Category.objects.all(),
+                                      required=False, empty_label=_("Toutes"))
+    tag = forms.CharField(label=_("Mot-clé"), required=False, max_length=50)
+    author = forms.CharField(label=_("Auteur·rice (pseudonyme)"), required=False, max_length=40)
+    since = forms.DateField(label=_("Depuis le"), required=False,
+                            widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label=_("Jusqu'au"), required=False,
+                            widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class AttachmentForm(forms.Form):
+    image = forms.FileField(label=_("Image"))

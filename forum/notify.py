@@ -1,0 +1,163 @@
+"""Who is told of what, in the app and by email.
+
+Notifications are written in the transaction of the event that causes them;
+members who want every notification by email get one through the outbox at
+once, the others in a daily or weekly digest (beat jobs in forum.tasks).
+Emails carry pseudonyms only, and an unsubscribe link.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import timedelta
+
+from django.core import signing
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from comcep.models import Member
+from comcep.notifications import queue_email
+from forum.models import (
+    EmailFrequency,
+    ForumProfile,
+    Notification,
+    NotificationKind,
+    Post,
+    WatchedCategory,
+    WatchedTopic,
+)
+from forum.queries import forget_unread_count
+
+UNSUBSCRIBE_SALT = "forum.unsubscribe"
+# The strongest reason wins when one post concerns a member several ways.
+PRIORITY = [NotificationKind.MENTION, NotificationKind.QUOTE, NotificationKind.REPLY,
+            NotificationKind.NEW_TOPIC]
+
+
+def unsubscribe_token(member: Member) -> str:
+    return signing.dumps(member.pk, salt=UNSUBSCRIBE_SALT)
+
+
+def member_from_token(token: str) -> int | None:
+    try:
+        return int(signing.loads(token, salt=UNSUBSCRIBE_SALT))
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+
+
+def post_created(post: Post, *, rendered, new_topic: bool) -> list[Notification]:
+    """Fan a new post out to the mentioned, the quoted, the replied-to and the watchers."""
+    topic = post.topic
+    reasons: dict[int, str] = {}
+
+    def add(member_ids: Iterable[int], kind: str) -> None:
+        for member_id in member_ids:
+            current = reasons.get(member_id)
+            if current is None or PRIORITY.index(kind) < PRIORITY.index(current):
+                reasons[member_id] = kind
+
+    if new_topic:
+        add(WatchedCategory.objects.filter(category_id=topic.category_id).values_list("member_id",
+                                                                                     flat=True),
+            NotificationKind.NEW_TOPIC)
+    else:
+        add(WatchedTopic.objects.filter(topic=topic).values_list("member_id", flat=True),
+            NotificationKind.REPLY)
+    if post.reply_to_id:
+        add([post.reply_to.author_id], NotificationKind.REPLY)
+    if rendered.quoted_post_ids:
+        add(Post.objects.filter(pk__in=rendered.quoted_post_ids).values_list("author_id", flat=True),
+            NotificationKind.QUOTE)
+    if rendered.mentioned:
+        add(Member.objects.filter(pseudonym_key__in=rendered.mentioned).values_list("pk", flat=True),
+            NotificationKind.MENTION)
+    reasons.pop(post.author_id, None)
+    by_kind: dict[str, list[int]] = {}
+    for member_id, kind in reasons.items():
+        by_kind.setdefault(kind, []).append(member_id)
+    created = []
+    for kind, member_ids in by_kind.items():
+        created += send(recipients=member_ids, kind=kind, actor=post.author, topic_id=topic.pk, post=post)
+    return created
+
+
+def send(*, recipients: Iterable[int], kind: str, actor: Member | None, topic_id: int,
+         post: Post | None) -> list[Notification]:
+    """Write the notifications, and queue an email now to those who want them immediately."""
+    recipients = [pk for pk in set(recipients) if actor is None or pk != actor.pk]
+    if not recipients:
+        return []
+    now = timezone.now()
+    notifications = Notification.objects.bulk_create(
+        Notification(recipient_id=pk, kind=kind, actor=actor, topic_id=topic_id, post=post, created_at=now)
+        for pk in recipients
+    )
+    forget_unread_count(recipients)
+    frequencies = dict(
+        ForumProfile.objects.filter(member_id__in=recipients).values_list("member_id", "email_frequency")
+    )
+    immediate = [n for n in notifications
+                 if frequencies.get(n.recipient_id, ForumProfile._meta.get_field("email_frequency").default)
+                 == EmailFrequency.IMMEDIATELY]
+    never = [n.pk for n in notifications if frequencies.get(n.recipient_id) == EmailFrequency.NEVER]
+    if never:
+        Notification.objects.filter(pk__in=never).update(emailed_at=now)
+    if immediate:
+        members = Member.objects.select_related("user").in_bulk([n.recipient_id for n in immediate])
+        for notification in immediate:
+            member = members[notification.recipient_id]
+            if not member.user.is_active:
+                continue
+            queue_email(template="forum_notification", to=member.user, context={
+                "member": member, "notification": notification, "actor": actor,
+                "topic_title": post.topic.title if post else "",
+                "url": reverse("forum:notification_open", args=[notification.pk]),
+                "unsubscribe_url": reverse("forum:unsubscribe", args=[unsubscribe_token(member)]),
+            })
+        Notification.objects.filter(pk__in=[n.pk for n in immediate]).update(emailed_at=now)
+    return notifications
+
+
+def digest_member_ids(frequency: str) -> list[int]:
+    """Members on ``frequency`` with notifications not yet emailed."""
+    return list(
+        Notification.objects.filter(
+            emailed_at=None, read_at=None, recipient__forum_profile__email_frequency=frequency,
+        ).values_list("recipient_id", flat=True).distinct()
+    ) + (
+        list(
+            Notification.objects.filter(emailed_at=None, read_at=None, recipient__forum_profile=None)
+            .values_list("recipient_id", flat=True).distinct()
+        ) if frequency == ForumProfile._meta.get_field("email_frequency").default else []
+    )
+
+
+@transaction.atomic
+def send_digest(member_id: int, frequency: str) -> bool:
+    """One email with every unread notification not yet emailed. Idempotent: they are marked sent."""
+    member = Member.objects.select_related("user").filter(pk=member_id).first()
+    if member is None or not member.user.is_active:
+        return False
+    profile, _created = ForumProfile.objects.select_for_update().get_or_create(member=member)
+    if profile.email_frequency != frequency:
+        return False
+    period = timedelta(days=1 if frequency == EmailFrequency.DAILY else 7)
+    if profile.last_digest_at and timezone.now() - profile.last_digest_at < period - timedelta(hours=1):
+        return False
+    pending = list(
+        Notification.objects.filter(recipient=member, emailed_at=None, read_at=None)
+        .select_related("actor", "topic").order_by("created_at")[:50]
+    )
+    if not pending:
+        return False
+    queue_email(template="forum_digest", to=member.user, context={
+        "member": member, "notifications": pending, "frequency": frequency,
+        "forum_url": reverse("forum:notifications"),
+        "unsubscribe_url": reverse("forum:unsubscribe", args=[unsubscribe_token(member)]),
+    })
+    now = timezone.now()
+    Notification.objects.filter(recipient=member, emailed_at=None).update(emailed_at=now)
+    profile.last_digest_at = now
+    profile.save(update_fields=["last_digest_at"])
+    return True

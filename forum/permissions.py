@@ -1,0 +1,124 @@
+"""Every decision about who may do what in the forum.
+
+Every forum view is behind ``comcep.permissions.community_required`` (operator
+managers never get in); the rules below decide the rest. ``can_*`` returns a
+bool, ``check_*`` raises PermissionDenied (403: the person sees the thing but
+may not act), ``filter_*`` narrows a queryset.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+
+from comcep import roles
+from comcep.roles import Role
+from forum.models import Category, Post, StartPolicy, Topic
+
+# How long after posting its author may still edit a post.
+EDIT_WINDOW = timedelta(minutes=getattr(settings, "FORUM_EDIT_WINDOW_MINUTES", 60))
+
+
+def is_moderator(user) -> bool:
+    return roles.has_role(user, Role.MODERATOR)
+
+
+def is_expert(user) -> bool:
+    return roles.has_role(user, Role.EXPERT)
+
+
+def can_start_topic(user, category: Category) -> bool:
+    """Anyone in the community, except where the category keeps it to experts and moderators."""
+    if not roles.is_community_member(user):
+        return False
+    if category.start_policy == StartPolicy.EXPERTS:
+        return is_expert(user) or is_moderator(user)
+    return True
+
+
+def can_reply(user, topic: Topic) -> bool:
+    """A locked topic takes replies from moderators only."""
+    if not roles.is_community_member(user):
+        return False
+    return not topic.is_locked or is_moderator(user)
+
+
+def can_see_body(user, post: Post) -> bool:
+    """A hidden post is shown to its author (with the reason) and to moderators only."""
+    return not post.is_hidden or post.author_id == user.member.pk or is_moderator(user)
+
+
+def can_edit_post(user, post: Post, *, now=None) -> bool:
+    """Its author, within the edit window, while it is not hidden."""
+    now = now or timezone.now()
+    return (
+        post.author_id == user.member.pk
+        and not post.is_hidden
+        and now - post.created_at <= EDIT_WINDOW
+    )
+
+
+def can_thank(user, post: Post) -> bool:
+    return post.author_id != user.member.pk and not post.is_hidden
+
+
+def can_accept_answer(user, topic: Topic, post: Post) -> bool:
+    """The asker of a question picks one reply (not their own first post)."""
+    return (
+        topic.is_question
+        and topic.author_id == user.member.pk
+        and post.topic_id == topic.pk
+        and post.number > 1
+        and not post.is_hidden
+    )
+
+
+def can_flag(user, post: Post) -> bool:
+    return post.author_id != user.member.pk and not post.is_hidden
+
+
+def can_moderate(user) -> bool:
+    return is_moderator(user)
+
+
+def check_start_topic(user, category: Category) -> None:
+    if not can_start_topic(user, category):
+        raise PermissionDenied
+
+
+def check_reply(user, topic: Topic) -> None:
+    if not can_reply(user, topic):
+        raise PermissionDenied
+
+
+def check_edit_post(user, post: Post) -> None:
+    if not can_edit_post(user, post):
+        raise PermissionDenied
+
+
+def check_thank(user, post: Post) -> None:
+    if not can_thank(user, post):
+        raise PermissionDenied
+
+
+def check_accept_answer(user, topic: Topic, post: Post) -> None:
+    if not can_accept_answer(user, topic, post):
+        raise PermissionDenied
+
+
+def check_flag(user, post: Post) -> None:
+    if not can_flag(user, post):
+        raise PermissionDenied
+
+
+def check_moderate(user) -> None:
+    if not can_moderate(user):
+        raise PermissionDenied
+
+
+def filter_searchable_posts(queryset):
+    """Hidden posts never appear in search results, whoever searches."""
+    return queryset.filter(is_hidden=False)

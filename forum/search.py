@@ -1,0 +1,137 @@
+"""French full-text search over posts (and topic titles, carried by each first post).
+
+Queries go through ``comcep.search.french_query`` (websearch syntax on
+accent-folded text): any string — quotes, minus signs, stray operators — gives
+results or nothing, never an error. Ranking is done on a bounded set of the
+newest matches (see RECENCY_WINDOWS), so that a very common word costs no more
+than a rare one.
+
+Highlighting: ``ts_headline`` runs on the folded text (so "evaluation" lights
+up "évaluation"), then the excerpt is mapped back onto the original text so
+the reader sees the accents.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+
+from django.contrib.postgres.search import SearchHeadline, SearchRank
+from django.db.models import F
+from django.utils import timezone
+from django.utils.html import escape
+
+from comcep.search import SEARCH_CONFIG, Unaccent, clean_query, french_query
+from forum import permissions
+from forum.models import Post
+
+# How many of the newest matching posts are ranked.
+RANK_WINDOW = 500
+# A common word matches tens of thousands of posts: reading them all to keep the newest
+# would cost hundreds of milliseconds. The search looks at the last month first, then
+# then everything, and stops as soon as it has enough to rank.
+RECENCY_WINDOWS = (31, None)
+ENOUGH_CANDIDATES = 40
+# Match markers for ts_headline: control characters, which posts never keep (forms strip them).
+START, STOP = "\x02", "\x03"
+
+
+@dataclass
+class Filters:
+    q: str = ""
+    category: int | None = None
+    tag: str = ""
+    author: str = ""
+    since: date | None = None
+    until: date | None = None
+
+
+def search_posts(filters: Filters, *, limit: int = 20):
+    """Ranked matching posts with a highlighted excerpt; an empty list for an empty query."""
+    if not clean_query(filters.q):
+        return []
+    query = french_query(filters.q)
+    base = permissions.filter_searchable_posts(Post.objects.filter(search_vector=query))
+    if filters.category:
+        base = base.filter(topic__category_id=filters.category)
+    if filters.tag:
+        base = base.filter(topic__tags__name__iexact=filters.tag)
+    if filters.author:
+        from comcep.pseudonyms import key
+
+        base = base.filter(author__pseudonym_key=key(filters.author))
+    if filters.since:
+        base = base.filter(created_at__date__gte=filters.since)
+    if filters.until:
+        base = base.filter(created_at__date__lte=filters.until)
+    candidates: list[int] = []
+    for days in (None,) if filters.since or filters.until else RECENCY_WINDOWS:
+        scoped = base if days is None else base.filter(created_at__gte=timezone.now() - timedelta(days=days))
+        candidates = list(scoped.order_by("-created_at").values_list("pk", flat=True)[:RANK_WINDOW])
+        if len(candidates) >= ENOUGH_CANDIDATES:
+            break
+    ranks = dict(
+        Post.objects.filter(pk__in=candidates)
+        .annotate(rank=SearchRank(F("search_vector"), query))
+        .order_by("-rank", "-created_at")
+        .values_list("pk", "rank")[:limit]
+    )
+    if not ranks:
+        return []
+    # Headlines are costly: only for the page shown.
+    results = list(
+        Post.objects.filter(pk__in=ranks)
+        .select_related("topic", "topic__category", "author")
+        .annotate(excerpt=SearchHeadline(
+            Unaccent(F("body")), query, config=SEARCH_CONFIG, start_sel=START, stop_sel=STOP,
+            max_words=35, min_words=15,
+        ))
+    )
+    results.sort(key=lambda post: (-ranks[post.pk], -post.created_at.timestamp()))
+    for post in results:
+        post.rank = ranks[post.pk]
+        post.excerpt_html = highlight(restore_accents(post.excerpt, post.body))
+    return results
+
+
+@lru_cache(maxsize=1)
+def _fold_table() -> dict[str, str]:
+    # The very mapping of the SQL function comcep_unaccent, so both sides agree.
+    migration = importlib.import_module("comcep.migrations.0004_search_functions")
+    table = dict(zip(migration.ACCENTED, migration.PLAIN, strict=True))
+    table.update({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE"})
+    return table
+
+
+def restore_accents(folded_excerpt: str, original: str) -> str:
+    """Put the original characters back into an excerpt of the folded text, keeping its markers."""
+    table = _fold_table()
+    folded_chars: list[str] = []
+    origin: list[int] = []  # index in ``original`` of each folded character
+    for index, char in enumerate(original):
+        for piece in table.get(char, char):
+            folded_chars.append(piece)
+            origin.append(index)
+    folded = "".join(folded_chars)
+    plain = folded_excerpt.replace(START, "").replace(STOP, "")
+    at = folded.find(plain)
+    if at < 0 or not plain:
+        return folded_excerpt
+    out, cursor = [], at
+    for char in folded_excerpt:
+        if char in (START, STOP):
+            out.append(char)
+            continue
+        index = origin[cursor]
+        # A ligature folds to two characters: write the original once.
+        if cursor == at or origin[cursor - 1] != index:
+            out.append(original[index])
+        cursor += 1
+    return "".join(out)
+
+
+def highlight(excerpt: str) -> str:
+    """The excerpt escaped as HTML, its matches in <mark>."""
+    return escape(excerpt).replace(START, "<mark>").replace(STOP, "</mark>")

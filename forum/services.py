@@ -1,0 +1,338 @@
+"""Every write of the forum, as named services.
+
+Each keeps the denormalised counters (topic and category post counts, last
+post) right inside its transaction; the topic row is locked while a post gets
+its number, so two replies at once never share one.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from comcep.models import Member
+from comcep.pseudonyms import key as pseudonym_key
+from forum import notify, rendering
+from forum.models import (
+    Category,
+    Draft,
+    Flag,
+    FlagStatus,
+    ModerationAction,
+    NotificationKind,
+    Post,
+    PostRevision,
+    Topic,
+    TopicKind,
+    WatchedCategory,
+    WatchedTopic,
+)
+
+# A member who joined less than NEW_MEMBER_DAYS ago may post at most
+# NEW_MEMBER_POSTS posts per NEW_MEMBER_WINDOW: it stops a spammer, not a newcomer.
+NEW_MEMBER_DAYS = getattr(settings, "FORUM_NEW_MEMBER_DAYS", 7)
+NEW_MEMBER_POSTS = getattr(settings, "FORUM_NEW_MEMBER_POSTS", 10)
+NEW_MEMBER_WINDOW = timedelta(minutes=getattr(settings, "FORUM_NEW_MEMBER_WINDOW_MINUTES", 60))
+
+
+class RateLimited(ValidationError):
+    pass
+
+
+def render_body(body: str) -> rendering.Rendered:
+    """Render a post, resolving its @mentions to members in one query."""
+    names = rendering.mention_names(body)
+    members = {}
+    if names:
+        keys = {pseudonym_key(name) for name in names}
+        for pk, pseudonym, folded in Member.objects.active().filter(pseudonym_key__in=keys).values_list(
+            "pk", "pseudonym", "pseudonym_key"
+        ):
+            members[folded] = (pk, pseudonym)
+    return rendering.render(body, members=members)
+
+
+def check_rate_limit(member: Member, *, now=None) -> None:
+    """Refuse a post from a new member who has already posted a lot in the last window."""
+    now = now or timezone.now()
+    if member.joined_at < now - timedelta(days=NEW_MEMBER_DAYS):
+        return
+    recent = Post.objects.filter(author=member, created_at__gte=now - NEW_MEMBER_WINDOW).count()
+    if recent >= NEW_MEMBER_POSTS:
+        raise RateLimited(
+            _("Bienvenue ! Les nouveaux membres peuvent publier %(n)s messages par heure ; "
+              "réessayez un peu plus tard.") % {"n": NEW_MEMBER_POSTS},
+            code="rate_limited",
+        )
+
+
+def _add_post(*, actor: Member, topic: Topic, body: str, reply_to: Post | None, now) -> Post:
+    rendered = render_body(body)
+    locked = Topic.objects.select_for_update().only("pk", "post_count", "title").get(pk=topic.pk)
+    number = locked.post_count + 1
+    post = Post.objects.create(
+        topic=topic, number=number, author=actor, reply_to=reply_to, body=body,
+        body_html=rendered.html, created_at=now, headline=topic.title if number == 1 else "",
+    )
+    Topic.objects.filter(pk=topic.pk).update(post_count=number, last_post_at=now, last_poster=actor)
+    Category.objects.filter(pk=topic.category_id).update(post_count=F("post_count") + 1,
+                                                         last_post_at=now)
+    topic.post_count, topic.last_post_at, topic.last_poster = number, now, actor
+    post._rendered = rendered
+    return post
+
+
+@transaction.atomic
+def create_topic(*, actor: Member, category: Category, title: str, body: str,
+                 kind: str = TopicKind.DISCUSSION, tags: list[str] = (),
+                 rate_limit: bool = True) -> Topic:
+    """Open a topic with its first post; its author watches it."""
+    if rate_limit:
+        check_rate_limit(actor)
+    now = timezone.now()
+    topic = Topic.objects.create(category=category, title=title, kind=kind, author=actor,
+                                 created_at=now, last_post_at=now, last_poster=actor)
+    if tags:
+        topic.tags.set(list(tags))
+    Category.objects.filter(pk=category.pk).update(topic_count=F("topic_count") + 1)
+    post = _add_post(actor=actor, topic=topic, body=body, reply_to=None, now=now)
+    WatchedTopic.objects.get_or_create(member=actor, topic=topic)
+    mark_read(actor, topic, post.number)
+    Draft.objects.filter(member=actor, category=category, topic=None).delete()
+    notify.post_created(post, rendered=post._rendered, new_topic=True)
+    return topic
+
+
+@transaction.atomic
+def create_post(*, actor: Member, topic: Topic, body: str, reply_to: Post | None = None,
+                rate_limit: bool = True) -> Post:
+    """Reply in a topic; mentions, quotes and watchers are notified; the author now watches it.
+
+    ``rate_limit=False`` is for content loaded by the platform (demo data, imports).
+    """
+    if rate_limit:
+        check_rate_limit(actor)
+    if reply_to is not None and reply_to.topic_id != topic.pk:
+        reply_to = None
+    post = _add_post(actor=actor, topic=topic, body=body, reply_to=reply_to, now=timezone.now())
+    WatchedTopic.objects.get_or_create(member=actor, topic=topic)
+    mark_read(actor, topic, post.number)
+    Draft.objects.filter(member=actor, topic=topic).delete()
+    notify.post_created(post, rendered=post._rendered, new_topic=False)
+    return post
+
+
+@transaction.atomic
+def edit_post(*, actor: Member, post: Post, body: str) -> Post:
+    """Keep the former text as a revision, then render the new one."""
+    if body == post.body:
+        return post
+    PostRevision.objects.create(post=post, body=post.body, created_at=post.edited_at or post.created_at)
+    post.body = body
+    post.body_html = render_body(body).html
+    post.edited_at = timezone.now()
+    post.save(update_fields=["body", "body_html", "edited_at"])
+    return post
+
+
+def mark_read(member: Member, topic: Topic, number: int) -> None:
+    """Remember that ``member`` read ``topic`` up to post ``number`` (never backwards)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO forum_topicread (member_id, topic_id, last_read_number) VALUES (%s, %s, %s) "
+            "ON CONFLICT (topic_id, member_id) DO UPDATE SET last_read_number = "
+            "GREATEST(forum_topicread.last_read_number, EXCLUDED.last_read_number)",
+            [member.pk, topic.pk, number],
+        )
+
+
+@transaction.atomic
+def thank_post(*, actor: Member, post: Post) -> bool:
+    """Say "merci" for a post, once. The counter moves only when a row was really inserted."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO forum_reaction (post_id, member_id, created_at) VALUES (%s, %s, %s) "
+            "ON CONFLICT (post_id, member_id) DO NOTHING RETURNING id",
+            [post.pk, actor.pk, timezone.now()],
+        )
+        inserted = cursor.fetchone() is not None
+    if inserted:
+        Post.objects.filter(pk=post.pk).update(thanks_count=F("thanks_count") + 1)
+        notify.send(recipients=[post.author_id], kind=NotificationKind.REACTION, actor=actor,
+                    topic_id=post.topic_id, post=post)
+    return inserted
+
+
+@transaction.atomic
+def unthank_post(*, actor: Member, post: Post) -> bool:
+    deleted, _ = post.reactions.filter(member=actor).delete()
+    if deleted:
+        Post.objects.filter(pk=post.pk).update(thanks_count=F("thanks_count") - 1)
+    return bool(deleted)
+
+
+@transaction.atomic
+def accept_answer(*, actor: Member, topic: Topic, post: Post | None) -> None:
+    """The asker marks ``post`` as the answer (or none); its author is told."""
+    Topic.objects.filter(pk=topic.pk).update(accepted_post=post)
+    topic.accepted_post = post
+    if post is not None and post.author_id != actor.pk:
+        notify.send(recipients=[post.author_id], kind=NotificationKind.ACCEPTED, actor=actor,
+                    topic_id=topic.pk, post=post)
+
+
+def set_watch_topic(member: Member, topic: Topic, watching: bool) -> None:
+    if watching:
+        WatchedTopic.objects.get_or_create(member=member, topic=topic)
+    else:
+        WatchedTopic.objects.filter(member=member, topic=topic).delete()
+
+
+def set_watch_category(member: Member, category: Category, watching: bool) -> None:
+    if watching:
+        WatchedCategory.objects.get_or_create(member=member, category=category)
+    else:
+        WatchedCategory.objects.filter(member=member, category=category).delete()
+
+
+# --- Flags and moderation ------------------------------------------------------------
+
+
+@transaction.atomic
+def flag_post(*, actor: Member, post: Post, reason: str, text: str = "") -> Flag:
+    """Ask the moderators to look at a post (once per member and post)."""
+    flag, _created = Flag.objects.update_or_create(
+        post=post, member=actor,
+        defaults={"reason": reason, "text": text, "status": FlagStatus.OPEN, "resolved_at": None},
+    )
+    return flag
+
+
+def _log(actor: Member, action: str, topic: Topic, post: Post | None = None, reason: str = ""):
+    from comcep.audit import record
+
+    ModerationAction.objects.create(actor=actor, action=action, topic=topic, post=post, reason=reason)
+    record(actor=actor.user, action=f"forum.{action}", target=post or topic, reason=reason)
+
+
+def _resolve_flags(post: Post, actor: Member, status: str) -> None:
+    post.flags.filter(status=FlagStatus.OPEN).update(status=status, resolved_by=actor,
+                                                     resolved_at=timezone.now())
+
+
+@transaction.atomic
+def hide_post(*, actor: Member, post: Post, reason: str) -> bool:
+    """Hide a post with a reason its author will see; its open flags are upheld."""
+    changed = Post.objects.filter(pk=post.pk, is_hidden=False).update(
+        is_hidden=True, hidden_reason=reason, hidden_by=actor
+    )
+    if not changed:
+        return False
+    post.is_hidden, post.hidden_reason = True, reason
+    _resolve_flags(post, actor, FlagStatus.UPHELD)
+    _log(actor, ModerationAction.Action.HIDE, post.topic, post, reason)
+    notify.send(recipients=[post.author_id], kind=NotificationKind.MODERATION, actor=None,
+                topic_id=post.topic_id, post=post)
+    return True
+
+
+@transaction.atomic
+def restore_post(*, actor: Member, post: Post, reason: str = "") -> bool:
+    changed = Post.objects.filter(pk=post.pk, is_hidden=True).update(
+        is_hidden=False, hidden_reason="", hidden_by=None
+    )
+    if changed:
+        post.is_hidden = False
+        _log(actor, ModerationAction.Action.RESTORE, post.topic, post, reason)
+    return bool(changed)
+
+
+@transaction.atomic
+def dismiss_flags(*, actor: Member, post: Post, reason: str = "") -> None:
+    _resolve_flags(post, actor, FlagStatus.DISMISSED)
+    _log(actor, ModerationAction.Action.DISMISS, post.topic, post, reason)
+
+
+@transaction.atomic
+def set_topic_state(*, actor: Member, topic: Topic, locked: bool | None = None,
+                    pinned: bool | None = None, reason: str = "") -> None:
+    A = ModerationAction.Action
+    if locked is not None and locked != topic.is_locked:
+        topic.is_locked = locked
+        Topic.objects.filter(pk=topic.pk).update(is_locked=locked)
+        _log(actor, A.LOCK if locked else A.UNLOCK, topic, reason=reason)
+    if pinned is not None and pinned != topic.is_pinned:
+        topic.is_pinned = pinned
+        Topic.objects.filter(pk=topic.pk).update(is_pinned=pinned)
+        _log(actor, A.PIN if pinned else A.UNPIN, topic, reason=reason)
+
+
+@transaction.atomic
+def move_topic(*, actor: Member, topic: Topic, category: Category, reason: str = "") -> None:
+    """Move a topic and its counts to another category."""
+    if category.pk == topic.category_id:
+        return
+    Category.objects.filter(pk=topic.category_id).update(
+        topic_count=F("topic_count") - 1, post_count=F("post_count") - topic.post_count
+    )
+    Category.objects.filter(pk=category.pk).update(
+        topic_count=F("topic_count") + 1, post_count=F("post_count") + topic.post_count
+    )
+    old = topic.category.name
+    topic.category = category
+    Topic.objects.filter(pk=topic.pk).update(category=category)
+    _log(actor, ModerationAction.Action.MOVE, topic, reason=reason or f"{old} → {category.name}")
+
+
+@transaction.atomic
+def merge_topics(*, actor: Member, source: Topic, target: Topic, reason: str = "") -> Topic:
+    """Append the posts of ``source`` after those of ``target``, then remove ``source``.
+
+    Watchers, read marks and notifications follow the posts; the moderation log keeps
+    the act (on the target, since the source is gone).
+    """
+    if source.pk == target.pk:
+        raise ValidationError(_("Un sujet ne peut pas être fusionné avec lui-même."), code="same_topic")
+    topics = {t.pk: t for t in Topic.objects.select_for_update().filter(pk__in=[source.pk, target.pk])}
+    source, target = topics[source.pk], topics[target.pk]
+    offset = target.post_count
+    # Two steps, so that no number is ever taken twice under the unique constraint.
+    Post.objects.filter(topic=source).update(number=F("number") + 1_000_000)
+    Post.objects.filter(topic=source).update(topic=target, headline="",
+                                             number=F("number") - 1_000_000 + offset)
+    last = max(source.last_post_at, target.last_post_at)
+    newer = source if source.last_post_at > target.last_post_at else target
+    last_poster_id = newer.last_poster_id
+    Topic.objects.filter(pk=target.pk).update(post_count=offset + source.post_count, last_post_at=last,
+                                              last_poster_id=last_poster_id)
+    already = WatchedTopic.objects.filter(topic=target).values("member_id")
+    WatchedTopic.objects.filter(topic=source).exclude(member_id__in=already).update(topic=target)
+    from forum.models import Notification, TopicRead
+
+    Notification.objects.filter(topic=source).update(topic=target)
+    TopicRead.objects.filter(topic=source).delete()
+    Category.objects.filter(pk=source.category_id).update(
+        topic_count=F("topic_count") - 1, post_count=F("post_count") - source.post_count)
+    Category.objects.filter(pk=target.category_id).update(post_count=F("post_count") + source.post_count)
+    title = source.title
+    source.delete()
+    target.refresh_from_db()
+    _log(actor, ModerationAction.Action.MERGE, target, reason=reason or f"« {title} » → « {target.title} »")
+    return target
+
+
+# --- Drafts ---------------------------------------------------------------------------
+
+
+def save_draft(*, member: Member, body: str, title: str = "", topic: Topic | None = None,
+               category: Category | None = None) -> Draft:
+    lookup = {"member": member, "topic": topic} if topic else {"member": member, "category": category,
+                                                                "topic": None}
+    draft, _created = Draft.objects.update_or_create(**lookup, defaults={"body": body, "title": title})
+    return draft

@@ -1,0 +1,22 @@
+"""Forum jobs: the email digests. Thin and idempotent (a digest marks what it sent)."""
+
+from celery import shared_task
+
+from forum import notify
+from forum.models import EmailFrequency
+
+
+@shared_task
+def send_digests(frequency: str) -> int:
+    """Queue one digest job per member on ``frequency`` who has something new."""
+    if frequency not in (EmailFrequency.DAILY, EmailFrequency.WEEKLY):
+        return 0
+    member_ids = notify.digest_member_ids(frequency)
+    for member_id in member_ids:
+        send_digest.delay(member_id, frequency)
+    return len(member_ids)
+
+
+@shared_task(acks_late=True)
+def send_digest(member_id: int, frequency: str) -> bool:
+    return notify.send_digest(member_id, frequency)

@@ -1,0 +1,598 @@
+"""Forum pages. Thin: look up, check permission, call a service, render.
+
+Every view is wrapped in ``community_required``: operator managers get a 403
+on every page of the forum, visitors are sent to sign in.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from comcep import roles
+from comcep.models import Member
+from comcep.permissions import community_required
+from forum import forms, html, notify, permissions, queries, search, services
+from forum.models import (
+    Attachment,
+    Category,
+    Draft,
+    EmailFrequency,
+    Flag,
+    FlagStatus,
+    ForumProfile,
+    ModerationAction,
+    Notification,
+    Post,
+    Topic,
+    WatchedCategory,
+    WatchedTopic,
+)
+
+
+def _member(request) -> Member:
+    return request.user.member
+
+
+def _context(request, **extra) -> dict:
+    member = _member(request)
+    return {
+        "member": member,
+        "unread_notifications": queries.unread_notification_count(member.pk),
+        "is_forum_moderator": permissions.is_moderator(request.user),
+        **extra,
+    }
+
+
+def _page_number(request) -> int:
+    try:
+        return max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        return 1
+
+
+# --- Reading --------------------------------------------------------------------------
+
+
+@community_required
+def index(request):
+    """The categories, then the topics of every category by last activity."""
+    member = _member(request)
+    page = _page_number(request)
+    per_page = queries.TOPICS_PER_PAGE
+    categories = list(Category.objects.select_related("region"))
+    topics = list(Topic.objects.for_list(member)[(page - 1) * per_page: page * per_page + 1])
+    has_next = len(topics) > per_page
+    return render(request, "forum/index.html", _context(
+        request, categories=categories, page=page, has_next=has_next,
+        topic_rows=html.topic_rows(topics[:per_page], show_category=True),
+    ))
+
+
+@community_required
+def category_detail(request, slug):
+    member = _member(request)
+    category = get_object_or_404(
+        Category.objects.annotate(
+            watching=Exists(WatchedCategory.objects.filter(category=OuterRef("pk"), member=member))
+        ),
+        slug=slug,
+    )
+    page = _page_number(request)
+    per_page = queries.TOPICS_PER_PAGE
+    pages = queries.page_count(category.topic_count, per_page)
+    if page > pages:
+        raise Http404
+    topics = Topic.objects.for_list(member).filter(category=category)[(page - 1) * per_page: page * per_page]
+    return render(request, "forum/category.html", _context(
+        request, category=category, topic_rows=html.topic_rows(topics), page=page, pages=pages,
+        can_start=permissions.can_start_topic(request.user, category),
+    ))
+
+
+@community_required
+def tag_detail(request, tag):
+    member = _member(request)
+    page = _page_number(request)
+    per_page = queries.TOPICS_PER_PAGE
+    topics = list(Topic.objects.for_list(member).filter(tags__name=tag)[
+        (page - 1) * per_page: page * per_page + 1])
+    return render(request, "forum/tag.html", _context(
+        request, tag=tag, topic_rows=html.topic_rows(topics[:per_page], show_category=True), page=page,
+        has_next=len(topics) > per_page,
+    ))
+
+
+def _topic_for(member, pk):
+    from django.contrib.postgres.expressions import ArraySubquery
+
+    from forum.models import TopicRead, tag_names_of_topic
+
+    tags = tag_names_of_topic()
+    return get_object_or_404(
+        Topic.objects.select_related("category").annotate(
+            last_read=Subquery(TopicRead.objects.filter(topic=OuterRef("pk"), member=member)
+                               .values("last_read_number")[:1]),
+            watching=Exists(WatchedTopic.objects.filter(topic=OuterRef("pk"), member=member)),
+            tag_names=ArraySubquery(tags),
+        ),
+        pk=pk,
+    )
+
+
+@community_required
+def topic_detail(request, pk, slug=""):
+    """A page of 50 posts; without a page number, the page of the first unread post."""
+    member = _member(request)
+    topic = _topic_for(member, pk)
+    pages = queries.page_count(topic.post_count, queries.POSTS_PER_PAGE)
+    first_unread = min((topic.last_read or 0) + 1, topic.post_count)
+    if "page" not in request.GET:
+        page = queries.page_of_post(first_unread)
+        if page > 1 or first_unread > 1:
+            return redirect(f"{reverse('forum:topic', args=[topic.pk])}?page={page}#p{first_unread}")
+    page = min(_page_number(request), pages)
+    start = (page - 1) * queries.POSTS_PER_PAGE + 1
+    posts = list(Post.objects.for_page(member).filter(
+        topic=topic, number__gte=start, number__lt=start + queries.POSTS_PER_PAGE))
+    user = request.user
+    now = timezone.now()
+    moderator = permissions.is_moderator(user)
+    for post in posts:
+        post.is_unread = post.number > (topic.last_read or 0)
+        post.show_body = permissions.can_see_body(user, post)
+        post.can_edit = permissions.can_edit_post(user, post, now=now)
+        post.can_thank = permissions.can_thank(user, post)
+        post.can_flag = permissions.can_flag(user, post)
+        post.can_accept = permissions.can_accept_answer(user, topic, post)
+        post.is_expert = roles.Role.EXPERT in post.author_roles
+        post.is_moderator = roles.Role.MODERATOR in post.author_roles
+    if posts and posts[-1].number > (topic.last_read or 0):
+        services.mark_read(member, topic, posts[-1].number)
+    can_reply = permissions.can_reply(user, topic)
+    return render(request, "forum/topic.html", _context(
+        request, topic=topic, page=page, pages=pages, can_reply=can_reply, moderator=moderator,
+        posts_html=html.posts(request, topic, posts, can_reply=can_reply, moderator=moderator),
+    ))
+
+
+@community_required
+def post_permalink(request, pk):
+    post = get_object_or_404(Post.objects.only("pk", "topic_id", "number"), pk=pk)
+    page = queries.page_of_post(post.number)
+    return redirect(f"{reverse('forum:topic', args=[post.topic_id])}?page={page}#p{post.number}")
+
+
+# --- Writing --------------------------------------------------------------------------
+
+
+@community_required
+def topic_new(request, slug):
+    category = get_object_or_404(Category, slug=slug)
+    permissions.check_start_topic(request.user, category)
+    member = _member(request)
+    draft = Draft.objects.filter(member=member, category=category, topic=None).first()
+    initial = {"title": draft.title, "body": draft.body} if draft else {}
+    form = forms.TopicForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            topic = services.create_topic(
+                actor=member, category=category, title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"], kind=form.cleaned_data["kind"],
+                tags=form.cleaned_data["tags"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Votre sujet est publié."))
+            return redirect("forum:topic", pk=topic.pk)
+    return render(request, "forum/topic_new.html", _context(request, category=category, form=form))
+
+
+def _quote(post: Post) -> str:
+    lines = "\n".join(f"> {line}" if line else ">" for line in post.body.splitlines())
+    header = _("**%(pseudonym)s** a écrit ([message n°%(number)s](/forum/message/%(pk)s/)) :") % {
+        "pseudonym": post.author.pseudonym, "number": post.number, "pk": post.pk}
+    return f"> {header}\n>\n{lines}\n\n"
+
+
+@community_required
+def reply(request, pk):
+    """The reply form; ?citer=<post> starts it with a quote of that post."""
+    topic = get_object_or_404(Topic.objects.select_related("category"), pk=pk)
+    permissions.check_reply(request.user, topic)
+    member = _member(request)
+    if request.method == "POST":
+        form = forms.ReplyForm(request.POST)
+        if form.is_valid():
+            reply_to = None
+            if form.cleaned_data.get("reply_to"):
+                reply_to = Post.objects.filter(pk=form.cleaned_data["reply_to"], topic=topic).first()
+            try:
+                post = services.create_post(actor=member, topic=topic, body=form.cleaned_data["body"],
+                                            reply_to=reply_to)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                return redirect("forum:post", pk=post.pk)
+    else:
+        initial = {}
+        quoted = request.GET.get("citer", "")
+        if quoted.isdigit():
+            post = Post.objects.select_related("author").filter(pk=quoted, topic=topic).first()
+            if post is not None and permissions.can_see_body(request.user, post):
+                initial = {"body": _quote(post), "reply_to": post.pk}
+        if not initial:
+            draft = Draft.objects.filter(member=member, topic=topic).first()
+            if draft:
+                initial = {"body": draft.body}
+        form = forms.ReplyForm(initial=initial)
+    return render(request, "forum/reply.html", _context(request, topic=topic, form=form))
+
+
+@community_required
+def post_edit(request, pk):
+    post = get_object_or_404(Post.objects.select_related("topic"), pk=pk)
+    permissions.check_edit_post(request.user, post)
+    form = forms.EditForm(request.POST or None, initial={"body": post.body})
+    if request.method == "POST" and form.is_valid():
+        services.edit_post(actor=_member(request), post=post, body=form.cleaned_data["body"])
+        messages.success(request, _("Votre message est modifié."))
+        return redirect("forum:post", pk=post.pk)
+    return render(request, "forum/post_edit.html", _context(request, post=post, form=form,
+                                                            window=permissions.EDIT_WINDOW))
+
+
+@community_required
+def post_history(request, pk):
+    post = get_object_or_404(Post.objects.select_related("topic", "author"), pk=pk)
+    if not permissions.can_see_body(request.user, post):
+        raise Http404
+    revisions = list(post.revisions.all())
+    return render(request, "forum/post_history.html", _context(request, post=post, revisions=revisions))
+
+
+@community_required
+@require_POST
+def post_thank(request, pk):
+    post = get_object_or_404(Post, pk=pk)
+    permissions.check_thank(request.user, post)
+    member = _member(request)
+    if request.POST.get("undo"):
+        services.unthank_post(actor=member, post=post)
+        thanked = False
+    else:
+        services.thank_post(actor=member, post=post)
+        thanked = True
+    post.refresh_from_db(fields=["thanks_count"])
+    if request.htmx:
+        post.thanked = thanked
+        post.can_thank = True
+        return HttpResponse(html.thanks_button(post, get_token(request), html.PostLabels.current()))
+    return redirect("forum:post", pk=post.pk)
+
+
+@community_required
+@require_POST
+def post_accept(request, pk):
+    post = get_object_or_404(Post.objects.select_related("topic"), pk=pk)
+    topic = post.topic
+    permissions.check_accept_answer(request.user, topic, post)
+    undo = topic.accepted_post_id == post.pk
+    services.accept_answer(actor=_member(request), topic=topic, post=None if undo else post)
+    return redirect("forum:post", pk=post.pk)
+
+
+@community_required
+@require_POST
+def topic_watch(request, pk):
+    topic = get_object_or_404(Topic, pk=pk)
+    services.set_watch_topic(_member(request), topic, request.POST.get("watch") == "1")
+    return redirect("forum:topic", pk=topic.pk)
+
+
+@community_required
+@require_POST
+def category_watch(request, slug):
+    category = get_object_or_404(Category, slug=slug)
+    services.set_watch_category(_member(request), category, request.POST.get("watch") == "1")
+    return redirect("forum:category", slug=category.slug)
+
+
+@community_required
+@require_POST
+def draft_save(request):
+    """Called while typing (htmx); keeps what was typed for the next visit."""
+    member = _member(request)
+    body = forms.clean_text(request.POST.get("body", ""))[: forms.MAX_BODY]
+    topic_id, category_slug = request.POST.get("topic"), request.POST.get("category")
+    if topic_id and topic_id.isdigit():
+        topic = get_object_or_404(Topic, pk=topic_id)
+        services.save_draft(member=member, body=body, topic=topic)
+    elif category_slug:
+        category = get_object_or_404(Category, slug=category_slug)
+        title = forms.clean_text(request.POST.get("title", ""))[:160]
+        services.save_draft(member=member, body=body, title=title, category=category)
+    else:
+        raise Http404
+    return JsonResponse({"saved": True})
+
+
+# --- Members ----------------------------------------------------------------------------
+
+
+@community_required
+def member_profile(request, pk):
+    """Pseudonym, badges, opted-in network and region, activity — never a real identity."""
+    profile = get_object_or_404(Member.objects.active().select_related("operator", "region"), pk=pk)
+    member_roles = roles.roles_of(profile.user)
+    posts = list(
+        Post.objects.filter(author=profile, is_hidden=False).select_related("topic")
+        .order_by("-created_at")[:10]
+    )
+    stats = Post.objects.filter(author=profile, is_hidden=False).aggregate(
+        posts=Count("pk"), topics=Count("pk", filter=Q(number=1))
+    )
+    return render(request, "forum/member.html", _context(
+        request, profile=profile, posts=posts, stats=stats,
+        profile_is_expert=roles.Role.EXPERT in member_roles,
+        profile_is_moderator=roles.Role.MODERATOR in member_roles,
+    ))
+
+
+@community_required
+def member_autocomplete(request):
+    """Pseudonyms starting with ?q=, for @mentions."""
+    from comcep.pseudonyms import key
+
+    q = key(request.GET.get("q", ""))[:30]
+    if len(q) < 1:
+        return JsonResponse({"results": []})
+    names = (Member.objects.active().filter(pseudonym_key__startswith=q)
+             .order_by("pseudonym").values_list("pseudonym", flat=True)[:8])
+    return JsonResponse({"results": list(names)})
+
+
+# --- Notifications -------------------------------------------------------------------------
+
+
+@community_required
+def notifications(request):
+    member = _member(request)
+    items = list(
+        Notification.objects.filter(recipient=member).select_related("actor", "topic", "post")[:50]
+    )
+    profile, _created = ForumProfile.objects.get_or_create(member=member)
+    return render(request, "forum/notifications.html", _context(
+        request, notifications=items,
+        preferences_form=forms.PreferencesForm(initial={"email_frequency": profile.email_frequency}),
+    ))
+
+
+@community_required
+def notification_open(request, pk):
+    member = _member(request)
+    notification = get_object_or_404(Notification, pk=pk, recipient=member)
+    if notification.read_at is None:
+        Notification.objects.filter(pk=pk).update(read_at=timezone.now())
+        queries.forget_unread_count([member.pk])
+    if notification.post_id:
+        return redirect("forum:post", pk=notification.post_id)
+    return redirect("forum:topic", pk=notification.topic_id)
+
+
+@community_required
+@require_POST
+def notifications_read_all(request):
+    member = _member(request)
+    Notification.objects.filter(recipient=member, read_at=None).update(read_at=timezone.now())
+    queries.forget_unread_count([member.pk])
+    return redirect("forum:notifications")
+
+
+@community_required
+@require_POST
+def preferences(request):
+    form = forms.PreferencesForm(request.POST)
+    if form.is_valid():
+        ForumProfile.objects.update_or_create(
+            member=_member(request), defaults={"email_frequency": form.cleaned_data["email_frequency"]}
+        )
+        messages.success(request, _("Vos préférences sont enregistrées."))
+    return redirect("forum:notifications")
+
+
+def unsubscribe(request, token):
+    """The link of every forum email: works without signing in; managers still get nothing."""
+    if request.user.is_authenticated and not roles.is_community_member(request.user):
+        raise PermissionDenied
+    member_id = notify.member_from_token(token)
+    if member_id is None or not Member.objects.filter(pk=member_id).exists():
+        raise Http404
+    done = False
+    if request.method == "POST":
+        ForumProfile.objects.update_or_create(member_id=member_id,
+                                              defaults={"email_frequency": EmailFrequency.NEVER})
+        done = True
+    return render(request, "forum/unsubscribe.html", {"done": done})
+
+
+# --- Search ------------------------------------------------------------------------------
+
+
+@community_required
+def search_view(request):
+    form = forms.SearchForm(request.GET or None)
+    results = []
+    if form.is_valid() and form.cleaned_data.get("q"):
+        data = form.cleaned_data
+        results = search.search_posts(search.Filters(
+            q=data["q"], category=data["category"].pk if data["category"] else None,
+            tag=data["tag"], author=data["author"], since=data["since"], until=data["until"],
+        ))
+    return render(request, "forum/search.html", _context(request, form=form, results=results))
+
+
+# --- Flags and moderation ---------------------------------------------------------------
+
+
+@community_required
+def post_flag(request, pk):
+    post = get_object_or_404(Post.objects.select_related("topic", "author"), pk=pk)
+    permissions.check_flag(request.user, post)
+    form = forms.FlagForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.flag_post(actor=_member(request), post=post, reason=form.cleaned_data["reason"],
+                           text=forms.clean_text(form.cleaned_data["text"]))
+        messages.success(request, _("Merci, l'équipe d'animation va examiner ce message."))
+        return redirect("forum:post", pk=post.pk)
+    return render(request, "forum/flag.html", _context(request, post=post, form=form))
+
+
+@community_required
+def moderation_queue(request):
+    permissions.check_moderate(request.user)
+    flagged = list(
+        Post.objects.filter(flags__status=FlagStatus.OPEN).distinct()
+        .select_related("topic", "author")
+        .prefetch_related(
+            Prefetch("flags", queryset=Flag.objects.filter(status=FlagStatus.OPEN).select_related("member"),
+                     to_attr="open_flags")
+        )
+        .order_by("pk")[:100]
+    )
+    return render(request, "forum/moderation_queue.html", _context(
+        request, flagged=flagged, reason_form=forms.ReasonForm(),
+    ))
+
+
+@community_required
+def moderation_log(request):
+    permissions.check_moderate(request.user)
+    actions = ModerationAction.objects.select_related("actor", "topic", "post")[:200]
+    return render(request, "forum/moderation_log.html", _context(request, actions=actions))
+
+
+@community_required
+@require_POST
+def post_hide(request, pk):
+    permissions.check_moderate(request.user)
+    post = get_object_or_404(Post.objects.select_related("topic"), pk=pk)
+    form = forms.ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Indiquez la raison, elle sera montrée à l'auteur·rice."))
+        return redirect(_safe_next(request) or reverse("forum:moderation"))
+    reason = forms.clean_text(form.cleaned_data["reason"])
+    services.hide_post(actor=_member(request), post=post, reason=reason)
+    messages.success(request, _("Le message est masqué."))
+    return redirect(_safe_next(request) or reverse("forum:moderation"))
+
+
+@community_required
+@require_POST
+def post_restore(request, pk):
+    permissions.check_moderate(request.user)
+    post = get_object_or_404(Post.objects.select_related("topic"), pk=pk)
+    services.restore_post(actor=_member(request), post=post, reason=request.POST.get("reason", "")[:1000])
+    messages.success(request, _("Le message est rétabli."))
+    return redirect("forum:post", pk=post.pk)
+
+
+@community_required
+@require_POST
+def flags_dismiss(request, pk):
+    permissions.check_moderate(request.user)
+    post = get_object_or_404(Post.objects.select_related("topic"), pk=pk)
+    services.dismiss_flags(actor=_member(request), post=post)
+    messages.success(request, _("Les signalements sont écartés."))
+    return redirect("forum:moderation")
+
+
+@community_required
+@require_POST
+def topic_moderate(request, pk):
+    """Lock/unlock and pin/unpin."""
+    permissions.check_moderate(request.user)
+    topic = get_object_or_404(Topic, pk=pk)
+    action = request.POST.get("action")
+    changes = {"lock": {"locked": True}, "unlock": {"locked": False},
+               "pin": {"pinned": True}, "unpin": {"pinned": False}}.get(action)
+    if changes is None:
+        raise Http404
+    services.set_topic_state(actor=_member(request), topic=topic, **changes)
+    return redirect(f"{reverse('forum:topic', args=[topic.pk])}?page=1")
+
+
+@community_required
+def topic_move(request, pk):
+    permissions.check_moderate(request.user)
+    topic = get_object_or_404(Topic.objects.select_related("category"), pk=pk)
+    form = forms.MoveForm(request.POST or None, initial={"category": topic.category_id})
+    if request.method == "POST" and form.is_valid():
+        services.move_topic(actor=_member(request), topic=topic, category=form.cleaned_data["category"])
+        messages.success(request, _("Le sujet est déplacé."))
+        return redirect(f"{reverse('forum:topic', args=[topic.pk])}?page=1")
+    return render(request, "forum/topic_move.html", _context(request, topic=topic, form=form))
+
+
+@community_required
+def topic_merge(request, pk):
+    permissions.check_moderate(request.user)
+    source = get_object_or_404(Topic, pk=pk)
+    form = forms.MergeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        target = Topic.objects.filter(pk=form.cleaned_data["target"]).first()
+        if target is None:
+            form.add_error("target", _("Aucun sujet ne porte ce numéro."))
+        else:
+            try:
+                services.merge_topics(actor=_member(request), source=source, target=target)
+            except ValidationError as error:
+                form.add_error("target", error)
+            else:
+                messages.success(request, _("Les sujets sont fusionnés."))
+                return redirect(f"{reverse('forum:topic', args=[target.pk])}?page=1")
+    return render(request, "forum/topic_merge.html", _context(request, topic=source, form=form))
+
+
+def _safe_next(request) -> str:
+    target = request.POST.get("next", "")
+    return target if target.startswith("/forum/") and "//" not in target else ""
+
+
+# --- Attachments -----------------------------------------------------------------------
+
+
+@community_required
+@require_POST
+def attachment_upload(request):
+    from forum import images
+
+    form = forms.AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return JsonResponse({"error": _("Choisissez une image.")}, status=400)
+    try:
+        attachment = images.store_image(uploader=_member(request), upload=form.cleaned_data["image"])
+    except ValidationError as error:
+        return JsonResponse({"error": " ".join(error.messages)}, status=400)
+    url = reverse("forum:attachment", args=[attachment.pk, attachment.extension])
+    return JsonResponse({"url": url, "markdown": f"![image]({url})"})
+
+
+@community_required
+def attachment_serve(request, pk, ext):
+    attachment = get_object_or_404(Attachment, pk=pk, extension=ext)
+    content_type = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}[attachment.extension]
+    response = FileResponse(attachment.image.open("rb"), content_type=content_type)
+    response["Cache-Control"] = "private, max-age=86400"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+

@@ -1,0 +1,102 @@
+"""French full-text search: accents folded, stems matched, ranked, highlighted, filtered, never an error."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from forum import search
+from forum.models import Category
+
+HOSTILE = [
+    "'", '"', "\\", "&", "|", "!", "(", ")", ":*", "a & | b", "!!!", "'; DROP TABLE forum_post; --",
+    "<script>alert(1)</script>", "\x00", "évaluation\x00", "((((", "-", "- - -", "\"\"\"", "OR", "or or",
+    "*", "%", "_", "😀", "a" * 500, "\u202e", "\\x00", "&#0;", "<->", "<2>", "foo <-> bar", "@@",
+]
+
+
+@pytest.fixture
+def corpus(alice, bob, practices, write, reply):
+    evaluation = write(alice, practices, title="Évaluation des compétences transférables",
+                       body="Comment évaluer les compétences d'une personne en reconversion ?",
+                       tags=["bilan"])
+    reply(bob, evaluation, "Les *compétences* se révèlent souvent en situation.")
+    write(bob, practices, title="Financement par le CPF", body="Le compte personnel de formation.",
+          tags=["cpf"])
+    return evaluation
+
+
+def test_accents_and_word_forms_are_folded(corpus):
+    results = search.search_posts(search.Filters(q="evaluation competence"))
+
+    assert results and results[0].topic == corpus
+    # Highlighted on the folded text, shown with its accents.
+    assert "<mark>évaluer</mark>" in results[0].excerpt_html
+    assert "<mark>compétences</mark>" in results[0].excerpt_html
+
+
+def test_the_title_match_ranks_first(corpus):
+    results = search.search_posts(search.Filters(q="compétences"))
+
+    assert [post.number for post in results][:1] == [1]
+    assert len(results) == 2
+
+
+def test_filters_by_category_tag_author_and_date(corpus, bob, practices):
+    other = Category.objects.create(slug="autre", name="Autre")
+    today = datetime.date.today()
+
+    assert search.search_posts(search.Filters(q="compétences", category=other.pk)) == []
+    assert len(search.search_posts(search.Filters(q="compétences", category=practices.pk))) == 2
+    assert len(search.search_posts(search.Filters(q="compétences", tag="BILAN"))) == 2
+    assert search.search_posts(search.Filters(q="compétences", tag="cpf")) == []
+    only_bob = search.search_posts(search.Filters(q="compétences", author="bob le bâtisseur"))
+    assert [p.author for p in only_bob] == [bob.member]
+    tomorrow = today + datetime.timedelta(days=1)
+    assert search.search_posts(search.Filters(q="compétences", since=tomorrow)) == []
+    assert len(search.search_posts(search.Filters(q="compétences", until=today))) == 2
+
+
+def test_hidden_posts_are_never_found(corpus, mod):
+    from forum import services
+
+    services.hide_post(actor=mod.member, post=corpus.posts.get(number=2), reason="Hors charte")
+
+    assert [p.number for p in search.search_posts(search.Filters(q="situation"))] == []
+
+
+@pytest.mark.parametrize("query", HOSTILE)
+def test_hostile_queries_return_results_or_nothing_never_an_error(client_for, alice, corpus, query):
+    response = client_for(alice).get(reverse("forum:search"), {"q": query})
+
+    assert response.status_code == 200
+
+
+def test_the_excerpt_escapes_what_members_wrote(alice, practices, write):
+    write(alice, practices, title="Un titre sans risque", body="<b>onboarding</b> & <i>entretien</i>")
+
+    result = search.search_posts(search.Filters(q="entretien"))[0]
+
+    assert "<b>" not in result.excerpt_html and "<i>" not in result.excerpt_html
+    assert "&amp;" in result.excerpt_html
+    assert "<mark>entretien</mark>" in result.excerpt_html
+
+
+def test_the_search_page_shows_ranked_highlighted_results(client_for, bob, corpus):
+    page = client_for(bob).get(reverse("forum:search"), {"q": "evaluer"}).text
+
+    assert "Évaluation des compétences transférables" in page
+    assert "<mark>" in page
+
+
+def test_an_old_post_is_found_when_the_last_month_has_too_few_matches(alice, practices, write):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from forum.models import Post
+
+    old = write(alice, practices, title="Archives du groupe", body="Un outil ancien : le portfolio.")
+    Post.objects.filter(topic=old).update(created_at=timezone.now() - timedelta(days=400))
+
+    assert [p.topic for p in search.search_posts(search.Filters(q="portfolio"))] == [old]
