@@ -268,6 +268,9 @@ CELERY_BEAT_SCHEDULE["resume-stalled-videos"] = {
     "schedule": env.int("VIDEO_RESUME_SWEEP_SECONDS", default=60),
 }
 
+# --- Private space -------------------------------------------------------------------
+PRIVATESPACE_QUOTA_BYTES = env.int("PRIVATESPACE_QUOTA_BYTES", default=500 * 1024**2)
+
 # --- Forum digests ---------------------------------------------------------------------
 CELERY_BEAT_SCHEDULE["forum-daily-digests"] = {
     "task": "forum.tasks.send_digests", "schedule": crontab(hour=7, minute=0), "args": ("daily",),
