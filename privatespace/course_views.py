@@ -12,9 +12,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from comcep.permissions import community_required
-from privatespace import courses, permissions, scorm
+from privatespace import courses, library, permissions, scorm
 from privatespace.forms import CourseForm, LessonForm, ModuleForm, QuestionForm
-from privatespace.models import Course, CourseFollow, Favourite, LessonKind, QuizAnswer, QuizQuestion
+from privatespace.models import Course, CourseFollow, LessonKind, QuizAnswer, QuizQuestion
 from privatespace.views import _ids, file_response
 
 
@@ -101,6 +101,7 @@ def lesson_view(request, pk: int):
     """A lesson as a learner reads it (also the author's preview)."""
     lesson = permissions.get_viewable_lesson(request.user, pk)
     course = lesson.module.course
+    library_item = library.lesson_item(lesson) if lesson.kind == LessonKind.LIBRARY else None
     lessons = course.ordered_lessons()
     index, previous, following = _neighbours(lessons, lesson)
     follow = courses.follow_of(request.user, course)
@@ -118,7 +119,7 @@ def lesson_view(request, pk: int):
         "lesson": lesson, "course": course, "lessons": lessons, "number": index + 1,
         "previous": previous, "next": following, "follow": follow, "progress": progress,
         "questions": questions,
-        "library_item": lesson.resolve_library_item() if lesson.kind == LessonKind.LIBRARY else None,
+        "library_item": library_item, "library_video": library.video_of(library_item),
         "is_author": permissions.can_edit_course(request.user, course),
         "done": lesson.pk in progress.done_ids,
     })
@@ -318,13 +319,45 @@ def reorder_modules(request, pk: int):
 def _lesson_content(form) -> courses.LessonContent:
     data = form.cleaned_data
     return courses.LessonContent(title=data["title"], kind=data["kind"], body=data.get("body", ""),
-                                 library_favourite=data.get("library_favourite"),
+                                 library_resource=data.get("library_resource"),
                                  own_file=data.get("own_file"))
+
+
+def _library_context(request, form, lesson=None) -> dict:
+    """What the library picker offers: the chosen resource, a search, the author's favourites."""
+    query = (request.POST.get("library_q") or request.GET.get("library_q") or "").strip()
+    chosen = library.get_published(form["library_resource"].value())
+    if chosen is None and lesson is not None and lesson.library_id:
+        chosen = library.lesson_item(lesson)
+    return {
+        "library_q": query,
+        "library_chosen": chosen,
+        "library_chosen_items": [chosen] if chosen is not None else [],
+        "library_found": library.search_resources(query),
+        "library_favourites": library.favourite_resources(request.user),
+    }
+
+
+def _searching(request) -> bool:
+    """The no-JavaScript library search: the form comes back with the results, nothing saved."""
+    return request.method == "POST" and bool(request.POST.get("search_library"))
+
+
+def _lesson_form_page(request, form, *, module, lesson=None, status=200, **extra):
+    context = {"module": module, "course": module.course, "form": form, "lesson": lesson,
+               **_library_context(request, form, lesson), **extra}
+    if lesson is not None:
+        context.setdefault("questions", lesson.questions.prefetch_related("choices"))
+        context.setdefault("question_form", QuestionForm())
+    return render(request, "privatespace/lesson_form.html", context, status=status)
 
 
 @community_required
 def add_lesson(request, pk: int):
     module = permissions.get_editable_module(request.user, pk)
+    if _searching(request):
+        form = LessonForm(user=request.user, initial=request.POST.dict())
+        return _lesson_form_page(request, form, module=module)
     form = LessonForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -334,18 +367,23 @@ def add_lesson(request, pk: int):
         else:
             messages.success(request, _("Leçon ajoutée. Vous pouvez lui adjoindre un quiz."))
             return redirect("privatespace:edit_lesson", pk=lesson.pk)
-    return render(request, "privatespace/lesson_form.html",
-                  {"module": module, "course": module.course, "form": form, "lesson": None})
+    return _lesson_form_page(request, form, module=module)
+
+
+def _lesson_initial(lesson) -> dict:
+    initial = {"title": lesson.title, "kind": lesson.kind, "body": lesson.body, "own_file": lesson.own_file}
+    if lesson.kind == LessonKind.LIBRARY and lesson.library_id:
+        initial["library_resource"] = lesson.library_id
+    return initial
 
 
 @community_required
 def edit_lesson(request, pk: int):
     lesson = permissions.get_editable_lesson(request.user, pk)
-    initial = {"title": lesson.title, "kind": lesson.kind, "body": lesson.body, "own_file": lesson.own_file}
-    if lesson.library_type_id:
-        initial["library_favourite"] = Favourite.objects.filter(
-            owner=request.user, content_type=lesson.library_type_id, object_id=lesson.library_id).first()
-    form = LessonForm(request.POST or None, user=request.user, initial=initial)
+    if _searching(request):
+        form = LessonForm(user=request.user, initial=request.POST.dict())
+        return _lesson_form_page(request, form, module=lesson.module, lesson=lesson)
+    form = LessonForm(request.POST or None, user=request.user, initial=_lesson_initial(lesson))
     if request.method == "POST" and form.is_valid():
         try:
             courses.update_lesson(lesson, actor=request.user, content=_lesson_content(form))
@@ -354,9 +392,16 @@ def edit_lesson(request, pk: int):
         else:
             messages.success(request, _("Leçon enregistrée."))
             return redirect(_builder(lesson.module.course))
-    return render(request, "privatespace/lesson_form.html", {
-        "module": lesson.module, "course": lesson.module.course, "form": form, "lesson": lesson,
-        "questions": lesson.questions.prefetch_related("choices"), "question_form": QuestionForm(),
+    return _lesson_form_page(request, form, module=lesson.module, lesson=lesson)
+
+
+@community_required
+def library_search(request):
+    """The picker's live search (htmx): published resources matching the words typed."""
+    query = (request.GET.get("library_q") or "").strip()
+    return render(request, "privatespace/partials/_library_options.html", {
+        "items": library.search_resources(query), "prefix": "found", "query": query,
+        "chosen_pk": None,
     })
 
 
@@ -401,12 +446,8 @@ def add_question(request, pk: int):
         else:
             messages.success(request, _("Question ajoutée au quiz."))
             return redirect(reverse("privatespace:edit_lesson", args=[lesson.pk]) + "#quiz")
-    return render(request, "privatespace/lesson_form.html", {
-        "module": lesson.module, "course": lesson.module.course, "lesson": lesson,
-        "form": LessonForm(user=request.user, initial={"title": lesson.title, "kind": lesson.kind,
-                                                       "body": lesson.body, "own_file": lesson.own_file}),
-        "questions": lesson.questions.prefetch_related("choices"), "question_form": form,
-    }, status=400)
+    return _lesson_form_page(request, LessonForm(user=request.user, initial=_lesson_initial(lesson)),
+                             module=lesson.module, lesson=lesson, question_form=form, status=400)
 
 
 @community_required

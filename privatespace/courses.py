@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from comcep.audit import record
-from privatespace import uploads
+from privatespace import library, uploads
 from privatespace.models import (
     LIBRARY_APP_LABEL,
     Course,
@@ -160,6 +160,7 @@ class LessonContent:
     kind: str = LessonKind.TEXT
     body: str = ""
     library_favourite: Favourite | None = None
+    library_resource: object | None = None  # a published library resource (privatespace.library)
     own_file: PrivateFile | None = None
 
 
@@ -168,14 +169,16 @@ def _apply_content(lesson: Lesson, content: LessonContent, actor) -> None:
     lesson.kind = content.kind
     lesson.body = content.body
     if content.kind == LessonKind.LIBRARY:
+        item = content.library_resource
         favourite = content.library_favourite
-        if (favourite is None or favourite.owner_id != actor.pk
-                or favourite.content_type.app_label != LIBRARY_APP_LABEL):
-            raise ValidationError(_("Choisissez un élément de la bibliothèque parmi vos favoris."),
-                                  code="library")
-        lesson.library_type = favourite.content_type
-        lesson.library_id = favourite.object_id
-        lesson.library_title = favourite.title
+        if item is None and favourite is not None and favourite.owner_id == actor.pk \
+                and favourite.content_type.app_label == LIBRARY_APP_LABEL:
+            item = favourite.item
+        # Published resources only: a course never exposes what the library has not published.
+        library.check_lesson_item(item)
+        lesson.library_type = library.resource_type()
+        lesson.library_id = item.pk
+        lesson.library_title = item.title[:255]
     if content.kind == LessonKind.FILE:
         if content.own_file is None or content.own_file.owner_id != actor.pk:
             raise ValidationError(_("Choisissez un de vos fichiers."), code="file")

@@ -1,5 +1,6 @@
-"""Demo content: a published course by the expert, and a demo member's favourites,
-collections and files. Idempotent: a second run changes nothing.
+"""Demo content: a published course by the expert (with a library video lesson when the
+library's demo videos exist), and a demo member's favourites, collections and files.
+Idempotent: a second run changes nothing.
 """
 
 from __future__ import annotations
@@ -8,8 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
 from comcep.demo import DemoAccounts
-from privatespace import courses, services
-from privatespace.models import Course, PrivateFile
+from privatespace import courses, library, services
+from privatespace.models import Course, LessonKind, PrivateFile
 
 COURSE_TITLE = "Conduire un premier entretien de CEP"
 
@@ -69,9 +70,29 @@ def _demo_course(author) -> Course:
     return course
 
 
+def _demo_video():
+    """The library's first ready demo video, if the library has been seeded."""
+    return (library.published_resources().filter(kind__in=["video", "expert"], video__state="ready")
+            .order_by("pk").first())
+
+
+def _library_lesson(course: Course, author, video) -> None:
+    if course.modules.filter(lessons__kind=LessonKind.LIBRARY).exists():
+        return
+    courses.add_lesson(course.modules.order_by("position", "pk").first(), actor=author,
+                       content=courses.LessonContent(
+                           title="Voir un entretien filmé", kind=LessonKind.LIBRARY,
+                           body="Regardez cette séquence de la bibliothèque, puis notez ce qui "
+                                "pose le **cadre** de l'entretien.",
+                           library_resource=video))
+
+
 def seed(accounts: DemoAccounts) -> None:
     with transaction.atomic():
         course = _demo_course(accounts.expert)
+        video = _demo_video()
+        if video is not None:
+            _library_lesson(course, accounts.expert, video)
         member = accounts.members[0]
         collections = []
         for name in COLLECTIONS:
@@ -79,6 +100,9 @@ def seed(accounts: DemoAccounts) -> None:
             collections.append(existing or services.create_collection(actor=member, name=name))
         services.add_favourite(member, course, note="À suivre avant mon prochain premier rendez-vous.",
                                collection=collections[0])
+        if video is not None:
+            services.add_favourite(member, video, note="À montrer en réunion d'équipe.",
+                                   collection=collections[1])
         if not courses.follow_of(member, course):
             follow = courses.follow_course(course, actor=member)
             courses.complete_lesson(follow, course.ordered_lessons()[0])

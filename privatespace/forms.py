@@ -3,11 +3,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from privatespace import uploads
+from privatespace import library, uploads
 from privatespace.models import (
-    LIBRARY_APP_LABEL,
     Collection,
-    Favourite,
     Folder,
     LessonKind,
     PrivateFile,
@@ -55,8 +53,10 @@ class UploadForm(FolderChoiceForm):
 
 
 class ProposeForm(forms.Form):
-    note = forms.CharField(label=_("Un mot pour l'équipe de la bibliothèque (facultatif)"),
-                           required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    title = forms.CharField(label=_("Titre dans la bibliothèque"), required=False, max_length=200)
+    note = forms.CharField(label=_("Présentation pour la bibliothèque (facultatif)"),
+                           required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+                           help_text=_("Elle devient le résumé de la ressource, que l'animation relit."))
 
 
 class CourseForm(forms.Form):
@@ -80,17 +80,18 @@ class LessonForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 10}),
         help_text=_("**gras**, *italique*, listes avec « - », titres avec « ## », liens [texte](https://…)."),
     )
-    library_favourite = forms.ModelChoiceField(
-        label=_("Élément de la bibliothèque (parmi vos favoris)"), queryset=Favourite.objects.none(),
-        required=False, empty_label=_("— choisir —"),
+    library_resource = forms.ModelChoiceField(
+        label=_("Ressource ou vidéo de la bibliothèque"), queryset=library.published_resources(),
+        required=False, widget=forms.RadioSelect,
+        error_messages={"invalid_choice": _("Cette ressource n'est pas publiée dans la bibliothèque.")},
     )
     own_file = forms.ModelChoiceField(label=_("Un de mes fichiers"), queryset=PrivateFile.objects.none(),
                                       required=False, empty_label=_("— choisir —"))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["library_favourite"].queryset = Favourite.objects.filter(
-            owner=user, content_type__app_label=LIBRARY_APP_LABEL)
+        # Only published resources validate; the page offers the author's favourites and a search.
+        self.fields["library_resource"].queryset = library.published_resources()
         self.fields["own_file"].queryset = PrivateFile.objects.filter(owner=user)
 
     def clean(self):
@@ -98,10 +99,11 @@ class LessonForm(forms.Form):
         kind = data.get("kind")
         if kind == LessonKind.TEXT and not (data.get("body") or "").strip():
             self.add_error("body", _("Écrivez le texte de la leçon."))
-        if kind == LessonKind.LIBRARY and not data.get("library_favourite"):
-            self.add_error("library_favourite",
-                           _("Choisissez un élément de la bibliothèque parmi vos favoris "
-                             "(ajoutez-le d'abord à vos favoris depuis la bibliothèque)."))
+        if kind == LessonKind.LIBRARY and not data.get("library_resource") \
+                and "library_resource" not in self.errors:
+            self.add_error("library_resource",
+                           _("Choisissez une ressource de la bibliothèque : cherchez-la, ou prenez-la "
+                             "parmi vos favoris."))
         if kind == LessonKind.FILE and not data.get("own_file"):
             self.add_error("own_file", _("Choisissez un de vos fichiers."))
         return data

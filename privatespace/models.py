@@ -1,8 +1,9 @@
 """The private space: favourites, personal files and the course builder.
 
-Only the owner reads any of it; the one way out is a course its author
-publishes. Other apps are not imported: a favourite or a library lesson
-points at its object through a generic relation and keeps a snapshot.
+Only the owner reads any of it; the ways out are a course its author
+publishes and a file proposed to the library. A favourite or a library lesson
+points at its object through a generic relation and keeps a snapshot; the
+library (resources app) is reached only through ``privatespace.library``.
 """
 
 from __future__ import annotations
@@ -156,9 +157,11 @@ class PrivateFile(models.Model):
     kind = models.CharField(max_length=10, choices=FileKind.choices)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    # "Propose to the library": the intent is kept until the library takes it.
+    # "Propose to the library": when, with which word, and the proposal it made there.
     proposed_at = models.DateTimeField(null=True, blank=True)
     proposal_note = models.TextField(blank=True, max_length=2000)
+    # The library's proposal made from it (a resources.Resource id; the library may drop it).
+    proposed_resource_id = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
 
     objects = PrivateFileQuerySet.as_manager()
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import mimetypes
 import shutil
 import tempfile
+import time
 import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import PurePosixPath
@@ -18,6 +19,7 @@ from pathlib import PurePosixPath
 from django.conf import settings
 from django.template.loader import render_to_string
 
+from privatespace import library
 from privatespace.markdown import render_markdown
 from privatespace.models import Course, LessonKind
 
@@ -81,6 +83,53 @@ def build_manifest(course: Course, lessons: list[dict], extra_shared: list[str])
     return ET.tostring(manifest, encoding="utf-8", xml_declaration=True)
 
 
+def _up(href: str | None) -> str:
+    """A package path as a lesson page (in lessons/) links to it."""
+    return f"../{href}" if href else ""
+
+
+def _copy_into(archive: zipfile.ZipFile, path, href: str) -> bool:
+    """Copy a file from disk into the zip, stored as is (videos do not compress)."""
+    try:
+        with open(path, "rb") as source, archive.open(
+                zipfile.ZipInfo(href, date_time=_now_tuple()), "w") as dest:
+            shutil.copyfileobj(source, dest, 1024 * 1024)
+    except FileNotFoundError:
+        return False
+    return True
+
+
+def _now_tuple():
+    return time.localtime()[:6]
+
+
+def _copy_library_files(archive: zipfile.ZipFile, resource, number: int) -> dict:
+    """Put a library lesson's files in the package, as the author's own files are: the best
+    rendition of a video (with its captions), or a document. Only a published resource
+    reaches here (library.lesson_item)."""
+    copied: dict = {}
+    rendition = library.best_rendition(resource)
+    if rendition is not None:
+        href = f"files/lesson-{number:03d}.mp4"
+        if _copy_into(archive, library.media_file(rendition.path), href):
+            copied["video"] = href
+            captions = {}
+            for caption in library.video_of(resource).captions.all():
+                caption_href = f"files/lesson-{number:03d}.{caption.language}.vtt"
+                if _copy_into(archive, library.media_file(caption.path), caption_href):
+                    captions[caption.language] = caption_href
+            copied["captions"] = captions
+    elif resource.document:
+        href = f"files/lesson-{number:03d}{_extension(resource.document.name, '')}"
+        try:
+            with resource.document.open("rb") as source, archive.open(href, "w") as dest:
+                shutil.copyfileobj(source, dest)
+            copied["document"] = href
+        except FileNotFoundError:
+            pass
+    return copied
+
+
 def write_package(course: Course, target) -> None:
     """Write the SCORM 1.2 zip of ``course`` into the binary file object ``target``."""
     modules = list(course.modules_with_lessons())
@@ -111,15 +160,20 @@ def write_package(course: Course, target) -> None:
                         files.append(file_href)
                     except FileNotFoundError:
                         own, file_href = None, ""
-                library_item = lesson.resolve_library_item() if lesson.kind == LessonKind.LIBRARY else None
-                library_url = ""
-                if library_item is not None and hasattr(library_item, "get_absolute_url"):
-                    library_url = site + library_item.get_absolute_url()
+                library_item = library.lesson_item(lesson) if lesson.kind == LessonKind.LIBRARY else None
+                library_url = site + library_item.get_absolute_url() if library_item is not None else ""
+                library_files = _copy_library_files(archive, library_item, number) if library_item else {}
+                files.extend(href for href in [library_files.get("video"), library_files.get("document"),
+                                               *library_files.get("captions", {}).values()] if href)
                 html = render_to_string("privatespace/scorm/lesson.html", {
                     "course": course, "module": module, "lesson": lesson, "number": number,
                     "body": render_markdown(lesson.body) if lesson.body else "",
                     "own_file": own, "file_href": file_href and f"../{file_href}",
                     "library_item": library_item, "library_url": library_url,
+                    "library_video_href": _up(library_files.get("video")),
+                    "library_document_href": _up(library_files.get("document")),
+                    "library_captions": [(language, _up(href)) for language, href
+                                         in library_files.get("captions", {}).items()],
                     "questions": list(lesson.questions.all()),
                     "cover_href": cover_href and number == 1 and f"../{cover_href}",
                 })

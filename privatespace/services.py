@@ -43,7 +43,9 @@ def describe(obj) -> tuple[str, str, str]:
         url = obj.get_absolute_url()
     except Exception:  # no get_absolute_url, or one that cannot be reversed: no link
         url = ""
-    return str(title)[:255], str(url)[:500], str(obj._meta.verbose_name)[:80]
+    # A library resource says what it is (a video sequence, a legal text…), not just "ressource".
+    kind = obj.get_kind_display() if hasattr(obj, "get_kind_display") else obj._meta.verbose_name
+    return str(title)[:255], str(url)[:500], str(kind)[:80]
 
 
 def favourite_token(user, obj) -> str:
@@ -274,24 +276,44 @@ def delete_file(private_file: PrivateFile, *, actor) -> None:
 
 
 @transaction.atomic
-def propose_file_to_library(private_file: PrivateFile, *, actor, note: str = "") -> None:
-    """Offer the file to the library ("versement au pot commun").
+def propose_file_to_library(private_file: PrivateFile, *, actor, note: str = "", title: str = "") -> None:
+    """Offer the file to the library in one step ("versement au pot commun").
 
-    The library (resources app) is built separately; until it takes
-    proposals, the intent is recorded on the file and in the audit log, and
-    the library will pick up every file with ``proposed_at`` set.
+    The library gets its own copy as a proposal (a document, or a video sent
+    through its video pipeline), which moderators review in their queue; the
+    member is told of the outcome as for any proposal. ``note`` presents the
+    file (it becomes the proposal's summary). Raises ValidationError (in
+    French) when the library does not take such a file, or it is already
+    proposed.
     """
+    from privatespace import library
+
+    current = library.proposal_of(private_file)
+    if current is not None and current.status != "declined":
+        raise ValidationError(_("Ce fichier est déjà proposé à la bibliothèque."), code="already")
+    resource = library.propose_file(private_file, actor=actor, title=title.strip() or private_file.name,
+                                    summary=note)
     private_file.proposed_at = timezone.now()
     private_file.proposal_note = note
-    private_file.save(update_fields=["proposed_at", "proposal_note"])
-    record(actor=actor, action="privatespace.file_proposed", target=private_file)
+    private_file.proposed_resource_id = resource.pk
+    private_file.save(update_fields=["proposed_at", "proposal_note", "proposed_resource_id"])
+    record(actor=actor, action="privatespace.file_proposed", target=private_file,
+           data={"resource": resource.pk})
 
 
 @transaction.atomic
 def withdraw_file_proposal(private_file: PrivateFile, *, actor) -> None:
+    """Take the proposal back while it waits for review; once reviewed, it is the library's."""
+    from privatespace import library
+
+    current = library.proposal_of(private_file)
+    if current is not None and current.status != "declined" \
+            and not library.withdraw_proposal(current, actor=actor):
+        raise ValidationError(_("La bibliothèque a déjà relu cette proposition."), code="reviewed")
     private_file.proposed_at = None
     private_file.proposal_note = ""
-    private_file.save(update_fields=["proposed_at", "proposal_note"])
+    private_file.proposed_resource_id = None
+    private_file.save(update_fields=["proposed_at", "proposal_note", "proposed_resource_id"])
     record(actor=actor, action="privatespace.file_proposal_withdrawn", target=private_file)
 
 

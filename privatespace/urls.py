@@ -53,6 +53,7 @@ urlpatterns = [
     path("modules/<int:pk>/deplacer/", course_views.move_module, name="move_module"),
     path("modules/<int:pk>/lecons/ajouter/", course_views.add_lesson, name="add_lesson"),
     path("modules/<int:pk>/lecons/ordre/", course_views.reorder_lessons, name="reorder_lessons"),
+    path("bibliotheque/recherche/", course_views.library_search, name="library_search"),
     path("lecons/<int:pk>/modifier/", course_views.edit_lesson, name="edit_lesson"),
     path("lecons/<int:pk>/supprimer/", course_views.delete_lesson, name="delete_lesson"),
     path("lecons/<int:pk>/deplacer/", course_views.move_lesson, name="move_lesson"),

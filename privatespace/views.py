@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from comcep.permissions import community_required
-from privatespace import permissions, services
+from privatespace import library, permissions, services
 from privatespace.forms import (
     FavouriteForm,
     FileNameForm,
@@ -259,7 +259,8 @@ def file_detail(request, key):
         "file": private_file,
         "rename_form": FileNameForm(initial={"name": private_file.name}),
         "move_form": FolderChoiceForm(user=request.user, initial={"folder": private_file.folder}),
-        "propose_form": ProposeForm(),
+        "propose_form": ProposeForm(initial={"title": private_file.name}),
+        "proposal": library.proposal_of(private_file),
         "used_in_lessons": private_file.lessons.select_related("module__course"),
     })
 
@@ -329,15 +330,19 @@ def delete_file(request, key):
 @require_POST
 def propose_file(request, key):
     private_file = permissions.get_own_file(request.user, key)
-    if request.POST.get("withdraw"):
-        services.withdraw_file_proposal(private_file, actor=request.user)
-        messages.success(request, _("Proposition retirée."))
-    else:
-        form = ProposeForm(request.POST)
-        note = form.cleaned_data["note"] if form.is_valid() else ""
-        services.propose_file_to_library(private_file, actor=request.user, note=note)
-        messages.success(request, _("Fichier proposé à la bibliothèque : l'équipe d'animation "
-                                    "l'examinera."))
+    try:
+        if request.POST.get("withdraw"):
+            services.withdraw_file_proposal(private_file, actor=request.user)
+            messages.success(request, _("Proposition retirée."))
+        else:
+            form = ProposeForm(request.POST)
+            data = form.cleaned_data if form.is_valid() else {}
+            services.propose_file_to_library(private_file, actor=request.user, note=data.get("note", ""),
+                                             title=data.get("title", ""))
+            messages.success(request, _("Fichier proposé à la bibliothèque : l'équipe d'animation "
+                                        "l'examinera, et vous serez prévenu·e de sa décision."))
+    except ValidationError as error:
+        messages.error(request, _messages_of(error))
     return redirect(private_file.get_absolute_url())
 
 

@@ -134,6 +134,97 @@ def store_document(resource: Resource, upload) -> None:
     resource.document.save(f"{uuid.uuid4().hex}{suffix}", upload, save=False)
 
 
+
+# --- Proposals from a member's own file (the private space) ------------------------------
+
+
+def _document_extensions() -> tuple[str, ...]:
+    # The same list as the library's own proposal form, so both doors take the same files.
+    from resources.forms import ResourceForm
+
+    return ResourceForm.DOCUMENT_EXTENSIONS
+
+
+def check_proposable_file(name: str, size: int, *, is_video: bool) -> None:
+    """Raise a French ValidationError when the library does not take such a file."""
+    suffix = Path(name).suffix.lower()
+    if is_video:
+        if suffix.lstrip(".") not in conf.video_extensions():
+            raise ValidationError(_("La bibliothèque n'accepte pas ce format de vidéo."), code="type")
+        if size > conf.video_max_bytes():
+            raise ValidationError(_("La vidéo dépasse la taille maximale acceptée par la bibliothèque."),
+                                  code="too_big")
+        return
+    if suffix not in _document_extensions():
+        raise ValidationError(
+            _("La bibliothèque accepte les documents (PDF, bureautique, texte) et les vidéos ; "
+              "ce type de fichier ne peut pas lui être proposé."), code="type")
+    if size > conf.document_max_bytes():
+        raise ValidationError(_("Le document est trop volumineux pour la bibliothèque."), code="too_big")
+
+
+@transaction.atomic
+def propose_file(source, *, actor, name: str, size: int, title: str, summary: str,
+                 is_video: bool) -> Resource:
+    """Turn a member's own file into a proposal, in one step ("versement au pot commun").
+
+    ``source`` is an open binary file; the library keeps its own copy, so the
+    member's file stays theirs. A document is stored as an uploaded one; a
+    video goes through the video pipeline (probe, renditions, poster) like a
+    browser upload. Moderators then review it in their queue like any
+    proposal, and the proposer is told of the outcome (publish_resource,
+    decline_resource).
+    """
+    check_proposable_file(name, size, is_video=is_video)
+    title = " ".join(title.split())[:200] or _("Proposition sans titre")
+    resource = Resource(kind=Kind.VIDEO if is_video else Kind.DOCUMENT, title=title,
+                        summary=summary.strip()[:2000] or title)
+    if not is_video:
+        from django.core.files import File
+
+        store_document(resource, File(source, name=f"document{Path(name).suffix.lower()}"))
+        propose_resource(resource, actor=actor)
+        return resource
+    propose_resource(resource, actor=actor)
+    video = Video.objects.create(resource=resource, original_size=size)
+    folder = media_path(video.folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / "source"
+    try:
+        with target.open("wb") as copy:
+            shutil.copyfileobj(source, copy)
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    video.source = f"{video.folder}/source"
+    video.save(update_fields=["source"])
+    queue_video(video.pk)
+    return resource
+
+
+@transaction.atomic
+def withdraw_proposal(resource: Resource, *, actor) -> bool:
+    """The proposer takes back a proposal not yet reviewed; it leaves the queue and its files go."""
+    if resource.proposed_by_id != actor.pk:
+        raise PermissionDenied
+    claimed = Resource.objects.filter(pk=resource.pk, status=Status.PROPOSED).select_for_update().first()
+    if claimed is None:
+        return False
+    video = claimed.cached_video()
+    folder = media_path(video.folder) if video is not None else None
+    document = claimed.document.name if claimed.document else ""
+    claimed.delete()
+    record(actor=actor, action="resource.proposal_withdrawn", data={"resource": resource.pk})
+
+    def remove_files():
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
+        if document:
+            claimed.document.storage.delete(document)
+
+    transaction.on_commit(remove_files)
+    return True
+
 # --- Regional actions ------------------------------------------------------------------
 
 

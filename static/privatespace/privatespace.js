@@ -70,7 +70,7 @@
   function lessonKind() {
     var radios = document.querySelectorAll("input[name=kind]");
     if (!radios.length) { return; }
-    var fields = { text: "id_body", library: "id_library_favourite", file: "id_own_file" };
+    var fields = { text: "id_body", library: "id_library_q", file: "id_own_file" };
     function show() {
       var checked = document.querySelector("input[name=kind]:checked");
       var kind = checked ? checked.value : "text";
