@@ -1,9 +1,7 @@
 """The private space in a browser, at phone and desktop widths: upload a file;
 build a two-module course with a text lesson and a quiz, publish it, and
-follow it to the end as another member.
-
-Favouriting a library video and a video lesson come once the resources app
-exists (the course builder already takes library items from favourites).
+follow it to the end as another member. Favouriting a library video and a
+course with a video lesson are in test_privatespace_library.py.
 """
 
 from __future__ import annotations
