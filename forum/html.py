@@ -38,6 +38,7 @@ class PostLabels:
     unaccept: str
     edit: str
     flag: str
+    favourite: str
     restore: str
     thanks: str
     expert: str
@@ -51,7 +52,8 @@ class PostLabels:
             unread=_("non lu"), edited=_("modifié"), accepted=_("réponse acceptée"),
             hidden=_("Message masqué par l'équipe d'animation."), reason=_("Raison :"), quote=_("Citer"),
             accept=_("Accepter cette réponse"), unaccept=_("Retirer la réponse acceptée"),
-            edit=_("Modifier"), flag=_("Signaler"), restore=_("Rétablir"), thanks=_("Merci"),
+            edit=_("Modifier"), flag=_("Signaler"), favourite=_("Favori"), restore=_("Rétablir"),
+            thanks=_("Merci"),
             expert=_("expert·e"), expert_title=_("Expert·e reconnu·e"), moderator=_("animation"),
             moderator_title=_("Membre de l'équipe d'animation"),
         )
@@ -142,6 +144,9 @@ def posts(request, topic: Topic, items: list[Post], *, can_reply: bool, moderato
         if post.can_edit:
             actions.append(f'<a class="button button-secondary button-small" '
                            f'href="/forum/message/{post.pk}/modifier/">{escape(labels.edit)}</a>')
+        if post.show_body and not post.is_hidden:
+            actions.append(f'<a class="button button-secondary button-small" '
+                           f'href="/forum/message/{post.pk}/favori/">☆ {escape(labels.favourite)}</a>')
         if post.can_flag:
             actions.append(f'<a class="button button-secondary button-small" '
                            f'href="/forum/message/{post.pk}/signaler/">{escape(labels.flag)}</a>')

@@ -11,6 +11,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Func, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
@@ -151,6 +152,9 @@ class Topic(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return reverse("forum:topic", args=[self.pk])
+
     @property
     def reply_count(self) -> int:
         return max(self.post_count - 1, 0)
@@ -228,6 +232,15 @@ class Post(models.Model):
 
     def __str__(self) -> str:
         return f"message #{self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("forum:post", args=[self.pk])
+
+    @property
+    def title(self) -> str:
+        """How the post reads in a member's favourites: its topic and its number."""
+        return _("%(topic)s — message n°%(number)s") % {"topic": self.topic.title,
+                                                         "number": self.number}
 
 
 class PostRevision(models.Model):

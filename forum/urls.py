@@ -18,6 +18,7 @@ urlpatterns = [
     path("sujet/<int:pk>/deplacer/", views.topic_move, name="topic_move"),
     path("sujet/<int:pk>/fusionner/", views.topic_merge, name="topic_merge"),
     path("message/<int:pk>/", views.post_permalink, name="post"),
+    path("message/<int:pk>/favori/", views.post_favourite, name="post_favourite"),
     path("message/<int:pk>/modifier/", views.post_edit, name="post_edit"),
     path("message/<int:pk>/historique/", views.post_history, name="post_history"),
     path("message/<int:pk>/merci/", views.post_thank, name="post_thank"),

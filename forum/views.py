@@ -165,6 +165,15 @@ def topic_detail(request, pk, slug=""):
 
 
 @community_required
+def post_favourite(request, pk):
+    """A post with its favourite button: saved from here, so topic pages stay light."""
+    post = get_object_or_404(Post.objects.select_related("topic", "author"), pk=pk)
+    if post.is_hidden or not permissions.can_see_body(request.user, post):
+        raise Http404
+    return render(request, "forum/post_favourite.html", _context(request, post=post))
+
+
+@community_required
 def post_permalink(request, pk):
     post = get_object_or_404(Post.objects.only("pk", "topic_id", "number"), pk=pk)
     page = queries.page_of_post(post.number)
