@@ -134,8 +134,8 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # --- Accounts ---------------------------------------------------------------------
 AUTH_USER_MODEL = "comcep.User"
 AUTHENTICATION_BACKENDS = [
+    "comcep.auth.Backend",
     "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [

@@ -126,7 +126,7 @@ def client_for():
 
     def make(user) -> Client:
         client = Client()
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        client.force_login(user, backend="comcep.auth.Backend")
         return client
 
     return make
