@@ -284,11 +284,13 @@ def session_cookie() -> str:
     return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
 
 
-def start_server(workers: int) -> subprocess.Popen:
+def start_server(workers: int, threads: int = 1) -> subprocess.Popen:
     gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+    # With threads, gunicorn's gthread worker keeps connections alive between requests.
+    worker_class = ["-k", "gthread", "--threads", str(threads)] if threads > 1 else []
     process = subprocess.Popen(
-        [gunicorn, "comcep.wsgi", "-w", str(workers), "-b", f"127.0.0.1:{PORT}", "--access-logfile", "-",
-         "--log-level", "warning"],
+        [gunicorn, "comcep.wsgi", "-w", str(workers), *worker_class, "-b", f"127.0.0.1:{PORT}",
+         "--access-logfile", "-", "--log-level", "warning"],
         cwd=ROOT, env=os.environ.copy(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         start_new_session=True,
     )
@@ -346,6 +348,8 @@ def main() -> None:
     parser.add_argument("--reseed", action="store_true", help="drop the benchmark database and seed again")
     parser.add_argument("--duration", type=int, default=20, help="seconds per wrk run")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=1,
+                        help="threads per worker (gthread worker, keep-alive); 1 = gunicorn's sync worker")
     parser.add_argument("--search-rounds", type=int, default=5)
     args = parser.parse_args()
     if not shutil.which("wrk"):
@@ -365,7 +369,7 @@ def main() -> None:
         f"topic list ({category.topic_count} topics in the category)": f"/forum/categorie/{category.slug}/",
         f"topic page (50 of {topic.post_count} posts)": f"/forum/sujet/{topic.pk}/?page=1",
     }
-    server = start_server(args.workers)
+    server = start_server(args.workers, args.threads)
     try:
         for path in pages.values():
             status, body = get(path, cookie)
