@@ -1,7 +1,9 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from guardian.admin import GuardedModelAdmin
 
+from comcep import roles
 from comcep.models import (
     AuditEvent,
     Member,
@@ -58,10 +60,42 @@ class MemberAdmin(admin.ModelAdmin):
     readonly_fields = ["pseudonym", "joined_at"]
 
 
+class OperatorManagershipForm(forms.ModelForm):
+    class Meta:
+        model = OperatorManagership
+        fields = ["user", "operator", "regions"]
+
+    def clean_user(self):
+        user = self.cleaned_data["user"]
+        roles.check_compatible(user, roles.Role.OPERATOR_MANAGER)
+        return user
+
+
 @admin.register(OperatorManagership)
 class OperatorManagershipAdmin(admin.ModelAdmin):
+    """Naming and removing managers goes through the role service, so that the
+    group, the guardian permission on the operator and the audit record follow."""
+
+    form = OperatorManagershipForm
     list_display = ["user", "operator", "created_at"]
     filter_horizontal = ["regions"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["user", "operator"] if obj else []
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        managership = roles.name_operator_manager(obj.user, obj.operator, actor=request.user)
+        obj.pk, obj._state.adding = managership.pk, False  # the regions are saved onto it next
+
+    def delete_model(self, request, obj):
+        roles.remove_operator_manager(obj.user, obj.operator, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for managership in queryset.select_related("user", "operator"):
+            self.delete_model(request, managership)
 
 
 @admin.register(OutboxMessage)

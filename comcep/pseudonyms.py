@@ -18,7 +18,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from confusable_homoglyphs import categories, confusables
+from confusable_homoglyphs import confusables
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -109,6 +109,3 @@ def reveals_identity(pseudonym: str, *, first_name: str, last_name: str, email: 
             return True
     return False
 
-
-def script_of(char: str) -> str:
-    return categories.alias(char)

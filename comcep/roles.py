@@ -68,7 +68,8 @@ def _forget_roles(user: User) -> None:
     user.__dict__.pop("_comcep_roles", None)
 
 
-def _check_compatible(user: User, role: str) -> None:
+def check_compatible(user: User, role: str) -> None:
+    """Raise ValidationError when ``user`` may not hold ``role`` with the roles they have."""
     current = roles_of(user)
     if role == Role.OPERATOR_MANAGER and current & set(Role.COMMUNITY):
         raise ValidationError(
@@ -89,7 +90,7 @@ def grant_role(user: User, role: str, *, actor: User | None, reason: str = "") -
     """Give a role, refusing the combinations the design forbids. Audited."""
     if role not in Role.ALL:
         raise ValueError(f"Unknown role {role!r}")
-    _check_compatible(user, role)
+    check_compatible(user, role)
     group, _created = Group.objects.get_or_create(name=role)
     user.groups.add(group)
     _forget_roles(user)

@@ -2,6 +2,9 @@
 
 import factory
 from allauth.account.models import EmailAddress
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from allauth.mfa.utils import is_mfa_enabled
 
 from comcep import roles, services
 from comcep.models import Member, Operator, Region, Structure, User  # noqa: F401
@@ -83,4 +86,12 @@ def make_regional_staff(*, region_code: str = "53", **user_fields) -> User:
 def make_platform_manager(**user_fields) -> User:
     user = UserFactory(is_staff=True, **user_fields)
     roles.grant_role(user, roles.Role.PLATFORM_MANAGER, actor=None)
+    return user
+
+
+def with_totp(user: User, secret: str | None = None) -> User:
+    """Give ``user`` a TOTP authenticator and recovery codes (allauth's API)."""
+    if not is_mfa_enabled(user):
+        TOTP.activate(user, secret or generate_totp_secret())
+        RecoveryCodes.activate(user)
     return user

@@ -23,6 +23,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from comcep.demo import DEMO_DOMAIN
 from comcep.models import Member, Operator, User
+from tests.factories import with_totp
 
 COMMUNITY_PREFIXES = ("/communaute/", "/forum/", "/ressources/", "/espace-prive/")
 SKIP = ("/compte/logout", "/langue/", "/static/", "logout", "deconnexion")
@@ -120,8 +121,6 @@ def test_no_community_page_carries_another_members_real_identity(demo):
 
 def test_every_page_the_back_offices_reach_answers_without_error(demo):
     """The platform manager (with two-factor) and Carif-Oref staff crawl their whole site."""
-    from tests.enrolment.factories import with_totp
-
     with_totp(User.objects.get(email=f"gestion@{DEMO_DOMAIN}"))
     for email in [f"gestion@{DEMO_DOMAIN}", f"carif-oref.bretagne@{DEMO_DOMAIN}"]:
         # The test client raises on any server error. Django's own admin is left out.

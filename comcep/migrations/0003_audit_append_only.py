@@ -1,12 +1,13 @@
 from django.db import migrations
 
-# Rows may be added, never changed or removed. (TRUNCATE, used only by
-# maintenance and test flushes, is deliberately left to the database owner.)
+# Rows may be added, never changed or removed. The function serves every append-only
+# history of the project (the audit log, the applications' events). TRUNCATE, used
+# only by maintenance and test flushes, is deliberately left to the database owner.
 
 FORBID = """
 CREATE OR REPLACE FUNCTION comcep_audit_append_only() RETURNS trigger AS $$
 BEGIN
-    RAISE EXCEPTION 'the audit log is append-only';
+    RAISE EXCEPTION '% is append-only', TG_TABLE_NAME;
 END;
 $$ LANGUAGE plpgsql;
 CREATE TRIGGER comcep_auditevent_append_only

@@ -2,6 +2,7 @@ import pytest
 from django.urls import reverse
 
 from tests import factories
+from tests.factories import with_totp
 
 
 def test_the_landing_page_speaks_french_by_default(visitor, reference_data):
@@ -139,8 +140,6 @@ def test_the_admin_asks_a_platform_manager_without_two_factor_to_set_it_up(clien
 
 
 def test_the_admin_opens_for_a_platform_manager_with_two_factor(client_for, paula):
-    from tests.enrolment.factories import with_totp
-
     response = client_for(with_totp(paula)).get("/gestion/admin/")
 
     assert response.status_code == 200

@@ -67,3 +67,46 @@ def test_a_deactivated_account_holds_no_role(alice):
     alice.save()
     alice.__dict__.pop("_comcep_roles", None)
     assert roles.roles_of(alice) == frozenset()
+
+
+def test_naming_an_operator_manager_in_the_admin_grants_the_role_and_the_permission(
+    client_for, paula, reference_data
+):
+    from django.urls import reverse
+
+    from tests.factories import UserFactory, with_totp
+
+    newcomer = UserFactory()
+    apec = Operator.objects.get(slug="apec")
+    paula.is_superuser = True  # the platform team administers the site, as in the demo
+    paula.save()
+    client = client_for(with_totp(paula))
+
+    response = client.post(reverse("admin:comcep_operatormanagership_add"),
+                           {"user": newcomer.pk, "operator": apec.pk, "regions": []})
+
+    assert response.status_code == 302
+    assert list(roles.managed_operators(newcomer)) == [apec]
+    assert AuditEvent.objects.filter(action="operator_manager.named", actor=paula).exists()
+
+    managership = newcomer.managerships.get()
+    client.post(reverse("admin:comcep_operatormanagership_delete", args=[managership.pk]),
+                {"post": "yes"})
+    newcomer.__dict__.pop("_comcep_roles", None)
+    assert not roles.managed_operators(newcomer).exists()
+
+
+def test_the_admin_refuses_to_name_a_member_operator_manager(client_for, paula, alice):
+    from django.urls import reverse
+
+    from tests.factories import with_totp
+
+    paula.is_superuser = True
+    paula.save()
+    response = client_for(with_totp(paula)).post(
+        reverse("admin:comcep_operatormanagership_add"),
+        {"user": alice.pk, "operator": Operator.objects.get(slug="apec").pk})
+
+    assert response.status_code == 200
+    assert "hiérarchie" in response.content.decode()
+    assert not roles.managed_operators(alice).exists()

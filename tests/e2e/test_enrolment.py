@@ -19,7 +19,7 @@ from playwright.sync_api import expect
 from comcep.models import OutboxMessage, Region
 from enrolment.models import Application, Status
 from tests.e2e.conftest import ARTIFACTS, VIEWPORTS, sign_in
-from tests.enrolment.factories import with_totp
+from tests.factories import with_totp
 
 SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 PASSWORD = "un-mot-de-passe-solide"

@@ -6,11 +6,9 @@ once two-factor authentication is active; here it is, through allauth's own API.
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 
-from tests.enrolment.factories import with_totp
+from tests.factories import with_totp
 
 
 @pytest.fixture
@@ -27,10 +25,3 @@ def olga(olga):
 def paula(paula):
     return with_totp(paula)
 
-
-@pytest.fixture(autouse=True)
-def own_cache(settings):
-    # allauth's rate limits (one confirmation email per address every few minutes) live in
-    # the cache; a fresh one per test keeps tests from throttling each other.
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                                   "LOCATION": f"enrolment-test-{uuid.uuid4().hex}"}}

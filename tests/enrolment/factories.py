@@ -5,9 +5,6 @@ from __future__ import annotations
 import itertools
 
 from allauth.account.models import EmailAddress
-from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-from allauth.mfa.utils import is_mfa_enabled
 
 from comcep.models import User
 from enrolment import services, transitions
@@ -15,14 +12,6 @@ from enrolment.models import Application, Status
 from tests import factories
 
 _counter = itertools.count(1)
-
-
-def with_totp(user: User, secret: str | None = None) -> User:
-    """Give ``user`` a TOTP authenticator and recovery codes (allauth's API)."""
-    if not is_mfa_enabled(user):
-        TOTP.activate(user, secret or generate_totp_secret())
-        RecoveryCodes.activate(user)
-    return user
 
 
 def make_application(

@@ -11,7 +11,8 @@ from enrolment import demo, services
 from enrolment.emails import operator_managers
 from enrolment.models import Application, ApplicationEvent, PilotInvitation, Status
 from tests import factories
-from tests.enrolment.factories import make_application, with_totp
+from tests.enrolment.factories import make_application
+from tests.factories import with_totp
 
 pytestmark = pytest.mark.django_db
 

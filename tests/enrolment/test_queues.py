@@ -11,7 +11,8 @@ from django.urls import reverse
 from comcep.models import OutboxMessage
 from enrolment.models import Application, Status
 from tests import factories
-from tests.enrolment.factories import make_application, with_totp
+from tests.enrolment.factories import make_application
+from tests.factories import with_totp
 
 pytestmark = pytest.mark.django_db
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from privatespace import courses, services
 from privatespace.models import Favourite, PrivateFile
+from tests.factories import with_totp
 from tests.privatespace.factories import make_course, make_file
 from tests.privatespace.helpers import png_upload, text
 
@@ -182,8 +183,6 @@ def test_a_published_courses_file_is_served_through_its_lesson_only(alices_space
 
 
 def test_the_private_space_is_not_in_the_admin(alices_space, paula, client_for):
-    from tests.enrolment.factories import with_totp
-
     client = client_for(with_totp(paula))  # the admin opens only with two-factor
     assert client.get("/gestion/admin/privatespace/").status_code == 404
     assert PrivateFile.objects.count() == 1
