@@ -330,16 +330,22 @@ def run_wrk(path: str, cookie: str, duration: int, *, threads: int = 2, connecti
 def measure_search(cookie: str, rounds: int) -> dict:
     from urllib.parse import urlencode
 
-    timings = []
+    for q in SEARCHES:  # a first pass warms the workers and the database, as a live site is
+        get("/forum/recherche/?" + urlencode({"q": q}), cookie)
+    timings, by_query = [], {}
     for _ in range(rounds):
         for q in SEARCHES:
             began = time.perf_counter()
             status, _body = get("/forum/recherche/?" + urlencode({"q": q}), cookie)
-            timings.append((time.perf_counter() - began) * 1000)
+            elapsed = (time.perf_counter() - began) * 1000
+            timings.append(elapsed)
+            by_query.setdefault(q, []).append(elapsed)
             assert status == 200
     timings.sort()
+    slowest = sorted(by_query, key=lambda q: -statistics.median(by_query[q]))[:3]
     return {"n": len(timings), "p50": statistics.median(timings),
-            "p95": timings[int(len(timings) * 0.95) - 1], "max": timings[-1]}
+            "p95": timings[int(len(timings) * 0.95) - 1], "max": timings[-1],
+            "slowest": ", ".join(f"{q!r} {statistics.median(by_query[q]):.0f} ms" for q in slowest)}
 
 
 def main() -> None:
@@ -351,6 +357,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=1,
                         help="threads per worker (gthread worker, keep-alive); 1 = gunicorn's sync worker")
     parser.add_argument("--search-rounds", type=int, default=5)
+    parser.add_argument("--search-only", action="store_true", help="measure the search alone")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed (apt-get install wrk)")
@@ -369,6 +376,8 @@ def main() -> None:
         f"topic list ({category.topic_count} topics in the category)": f"/forum/categorie/{category.slug}/",
         f"topic page (50 of {topic.post_count} posts)": f"/forum/sujet/{topic.pk}/?page=1",
     }
+    if args.search_only:
+        pages = {}
     server = start_server(args.workers, args.threads)
     try:
         for path in pages.values():
@@ -400,6 +409,7 @@ def main() -> None:
     print(f"machine: {os.cpu_count()} CPUs, load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}")
     print(f"search ({search['n']} sequential requests over {len(SEARCHES)} queries): "
           f"p50 {search['p50']:.1f} ms, p95 {search['p95']:.1f} ms, max {search['max']:.1f} ms")
+    print(f"  slowest queries (median): {search['slowest']}")
 
 
 if __name__ == "__main__":

@@ -7,4 +7,6 @@ class ComcepConfig(AppConfig):
     verbose_name = _("Comcep")
 
     def ready(self) -> None:
-        from comcep import signals  # noqa: F401  (connects the receivers)
+        from comcep import signals
+
+        signals.connect_group_changes()

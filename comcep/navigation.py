@@ -6,6 +6,7 @@ Keeps ``base.html`` free of knowledge about which apps exist.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from django.urls import reverse
 
@@ -20,7 +21,13 @@ class Link:
 
     @property
     def url(self) -> str:
-        return reverse(self.url_name)
+        return _reverse(self.url_name)
+
+
+@cache
+def _reverse(url_name: str) -> str:
+    # Every page shows the navigation; its addresses never change while the process runs.
+    return reverse(url_name)
 
 
 _links: list[Link] = []

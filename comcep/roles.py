@@ -6,6 +6,7 @@ member of the community: the hierarchy does not take part.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 
 from django.contrib.auth.models import Group
@@ -16,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 
 from comcep.audit import record
+from comcep.cache import LocalCopies
 from comcep.models import Operator, OperatorManagership, Region, User
 
 
@@ -66,6 +68,58 @@ def has_role(user, role: str) -> bool:
 
 def _forget_roles(user: User) -> None:
     user.__dict__.pop("_comcep_roles", None)
+
+
+# Badges: who holds a role that shows next to a pseudonym. Few people do, every topic page
+# needs them, and they rarely change: kept in the shared cache, dropped whenever anyone's
+# groups change (comcep.signals), and re-read at most BADGE_HOLDERS_TTL seconds later where
+# the cache is per process. Each process also keeps its copy for up to BADGE_LOCAL_SECONDS.
+BADGE_ROLES = (Role.EXPERT, Role.MODERATOR)
+BADGE_HOLDERS_TTL = 60
+BADGE_LOCAL_SECONDS = 5
+_local_badges = LocalCopies(size=2)
+
+
+def _badge_holders_key() -> str:
+    from django.db import connection
+
+    # The database name keeps concurrent test databases (and the benchmark's) apart.
+    return f"roles:badge-holders:{connection.settings_dict['NAME']}"
+
+
+def badge_holders() -> dict[int, frozenset[str]]:
+    """The badge roles of every member who has one, by member id."""
+    from django.core.cache import cache
+
+    from comcep.models import Member
+
+    key = _badge_holders_key()
+    # The local copy's key names a window of BADGE_LOCAL_SECONDS: it lapses with its window.
+    local_key = f"{key}:{int(time.monotonic() // BADGE_LOCAL_SECONDS)}"
+    holders = _local_badges.get(local_key)
+    if holders is not None:
+        return holders
+    holders = cache.get(key)
+    if holders is None:
+        holders = {}
+        for member_id, role in Member.objects.filter(user__groups__name__in=BADGE_ROLES).values_list(
+                "pk", "user__groups__name"):
+            holders[member_id] = holders.get(member_id, frozenset()) | {role}
+        cache.set(key, holders, BADGE_HOLDERS_TTL)
+    _local_badges.put(local_key, holders)
+    return holders
+
+
+def forget_badge_holders() -> None:
+    from django.core.cache import cache
+
+    def forget():
+        _local_badges.clear()
+        cache.delete(_badge_holders_key())
+
+    forget()
+    # Again after the commit, so that a page read in between does not keep the old list.
+    transaction.on_commit(forget)
 
 
 def check_compatible(user: User, role: str) -> None:

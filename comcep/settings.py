@@ -111,6 +111,11 @@ DATABASES = {"default": env.db_url_config(ensure_database_url(BASE_DIR))}
 DATABASES["default"]["HOST"] = unquote(DATABASES["default"]["HOST"])
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Parameters bound by the server, so that PostgreSQL plans a statement run often once per
+# connection rather than on every request (planning cost more than running on the hot pages).
+DATABASES["default"].setdefault("OPTIONS", {}).update(
+    server_side_binding=True, prepare_threshold=env.int("DATABASE_PREPARE_THRESHOLD", default=5),
+)
 # Test databases carry the run's process id, so concurrent test runs never collide.
 DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
@@ -122,7 +127,7 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "comcep.cache.Redis",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="comcep"),
         }

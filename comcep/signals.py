@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
-from django.db.models.signals import post_save
+from django.db.models.signals import m2m_changed, post_save
 from django.dispatch import receiver
 
 
@@ -18,3 +18,18 @@ def deactivated_accounts_lose_their_sessions(sender, instance, **kwargs):
         from comcep.accounts import end_all_sessions
 
         end_all_sessions(instance)
+
+
+def _groups_changed(sender, action, **kwargs):
+    # Roles are groups: whoever changes them (role services, admin), badges shown next to
+    # pseudonyms follow.
+    if action in ("post_add", "post_remove", "post_clear"):
+        from comcep.roles import forget_badge_holders
+
+        forget_badge_holders()
+
+
+def connect_group_changes() -> None:
+    from comcep.models import User
+
+    m2m_changed.connect(_groups_changed, sender=User.groups.through, dispatch_uid="comcep-groups-changed")

@@ -64,6 +64,8 @@ class Category(models.Model):
     topic_count = models.PositiveIntegerField(default=0, editable=False)
     post_count = models.PositiveIntegerField(default=0, editable=False)
     last_post_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Moves whenever a row of its topic list changes: the key of the shared cache of those rows.
+    revision = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["position", "name"]
@@ -99,22 +101,15 @@ class TopicQuerySet(models.QuerySet):
         "category__slug", "category__name", "last_poster__pseudonym",
     )
 
-    def for_list(self, member: Member):
-        """Everything a topic list row shows, in one query (unread state included)."""
+    def for_list(self):
+        """Everything a topic list row shows, in one query; the reader's read marks come apart
+        (``forum.pages.last_read_of``), so that rows can be shared between readers."""
         from django.contrib.postgres.expressions import ArraySubquery
-        from django.db.models import OuterRef, Subquery
 
-        tag_names = tag_names_of_topic()
         return (
             self.select_related("category", "last_poster")
             .only(*self.LIST_FIELDS)
-            .annotate(
-                last_read=Subquery(
-                    TopicRead.objects.filter(topic=OuterRef("pk"), member=member)
-                    .values("last_read_number")[:1]
-                ),
-                tag_names=ArraySubquery(tag_names),
-            )
+            .annotate(tag_names=ArraySubquery(tag_names_of_topic()))
             .order_by("-is_pinned", "-last_post_at", "-pk")
         )
 
@@ -137,6 +132,9 @@ class Topic(models.Model):
     last_poster = models.ForeignKey(
         Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Moves whenever one of its posts changes as others see it: the key of the shared cache
+    # of its rendered pages (forum.pages).
+    revision = models.PositiveIntegerField(default=0, editable=False)
 
     tags = TaggableManager(_("mots-clés"), blank=True)
     objects = TopicQuerySet.as_manager()
@@ -160,35 +158,8 @@ class Topic(models.Model):
         return max(self.post_count - 1, 0)
 
     @property
-    def unread_count(self) -> int:
-        """Posts not yet read by the member the topic was loaded for (``for_list``)."""
-        return self.post_count - (getattr(self, "last_read", None) or 0)
-
-    @property
     def is_question(self) -> bool:
         return self.kind == TopicKind.QUESTION
-
-
-class PostQuerySet(models.QuerySet):
-    def for_page(self, member: Member):
-        """Posts with their author, the author's roles (badges) and whether ``member`` thanked them."""
-        from django.contrib.auth.models import Group
-        from django.contrib.postgres.expressions import ArraySubquery
-        from django.db.models import Exists, OuterRef
-
-        return (
-            self.select_related("author")
-            # The search column and the Markdown source are not shown on a topic page.
-            .defer("search_vector", "body", "headline", "author__bio", "author__pseudonym_skeleton",
-                   "author__pseudonym_key")
-            .annotate(
-                author_roles=ArraySubquery(
-                    Group.objects.filter(user=OuterRef("author__user_id")).values("name")
-                ),
-                thanked=Exists(Reaction.objects.filter(post=OuterRef("pk"), member=member)),
-            )
-            .order_by("number")
-        )
 
 
 class Post(models.Model):
@@ -215,8 +186,6 @@ class Post(models.Model):
         output_field=SearchVectorField(),
         db_persist=True,
     )
-
-    objects = PostQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("message")

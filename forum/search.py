@@ -14,11 +14,13 @@ the reader sees the accents.
 from __future__ import annotations
 
 import importlib
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
 from django.contrib.postgres.search import SearchHeadline, SearchRank
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.html import escape
@@ -52,6 +54,15 @@ def search_posts(filters: Filters, *, limit: int = 20):
     """Ranked matching posts with a highlighted excerpt; an empty list for an empty query."""
     if not clean_query(filters.q):
         return []
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Statements run often are prepared once per connection (settings: prepare_threshold),
+        # and PostgreSQL may then reuse one generic plan for them. The best plan of a search
+        # depends on how common its words are: each search is planned for its own words.
+        cursor.execute("SET LOCAL plan_cache_mode = force_custom_plan")
+        return _search_posts(filters, limit=limit)
+
+
+def _search_posts(filters: Filters, *, limit: int):
     query = french_query(filters.q)
     base = permissions.filter_searchable_posts(Post.objects.filter(search_vector=query))
     if filters.category:
@@ -66,24 +77,26 @@ def search_posts(filters: Filters, *, limit: int = 20):
         base = base.filter(created_at__date__gte=filters.since)
     if filters.until:
         base = base.filter(created_at__date__lte=filters.until)
-    candidates: list[int] = []
+    # Ranked in the query that picks the newest matches: their vectors are read once.
+    candidates: list[tuple] = []
     for days in (None,) if filters.since or filters.until else RECENCY_WINDOWS:
         scoped = base if days is None else base.filter(created_at__gte=timezone.now() - timedelta(days=days))
-        candidates = list(scoped.order_by("-created_at").values_list("pk", flat=True)[:RANK_WINDOW])
+        candidates = list(
+            scoped.annotate(rank=SearchRank(F("search_vector"), query))
+            .order_by("-created_at").values_list("pk", "rank", "created_at")[:RANK_WINDOW]
+        )
         if len(candidates) >= ENOUGH_CANDIDATES:
             break
-    ranks = dict(
-        Post.objects.filter(pk__in=candidates)
-        .annotate(rank=SearchRank(F("search_vector"), query))
-        .order_by("-rank", "-created_at")
-        .values_list("pk", "rank")[:limit]
-    )
+    candidates.sort(key=lambda row: (-row[1], -row[2].timestamp()))
+    ranks = {pk: rank for pk, rank, _created in candidates[:limit]}
     if not ranks:
         return []
     # Headlines are costly: only for the page shown.
     results = list(
         Post.objects.filter(pk__in=ranks)
         .select_related("topic", "topic__category", "author")
+        .only("pk", "topic_id", "number", "author_id", "body", "created_at", "topic__title", "topic__kind",
+              "topic__category__name", "topic__category__slug", "author__pseudonym")
         .annotate(excerpt=SearchHeadline(
             Unaccent(F("body")), query, config=SEARCH_CONFIG, start_sel=START, stop_sel=STOP,
             max_words=35, min_words=15,
@@ -105,8 +118,41 @@ def _fold_table() -> dict[str, str]:
     return table
 
 
+@lru_cache(maxsize=1)
+def _one_to_one() -> dict[int, str]:
+    """The folds that keep one character one character (all but the ligatures), for str.translate."""
+    return {ord(char): plain for char, plain in _fold_table().items() if len(plain) == 1}
+
+
+@lru_cache(maxsize=1)
+def _ligatures() -> tuple[str, ...]:
+    return tuple(char for char, plain in _fold_table().items() if len(plain) != 1)
+
+
 def restore_accents(folded_excerpt: str, original: str) -> str:
     """Put the original characters back into an excerpt of the folded text, keeping its markers."""
+    plain = folded_excerpt.replace(START, "").replace(STOP, "")
+    if not any(ligature in original for ligature in _ligatures()):
+        folded = original.translate(_one_to_one())
+        # No ligature: the folded text and the original line up character for character.
+        at = folded.find(plain)
+        if at < 0 or not plain:
+            return folded_excerpt
+        out, cursor = [], at
+        for piece in _MARKERS.split(folded_excerpt):
+            if piece in (START, STOP):
+                out.append(piece)
+            else:
+                out.append(original[cursor:cursor + len(piece)])
+                cursor += len(piece)
+        return "".join(out)
+    return _restore_accents_slowly(folded_excerpt, original)
+
+
+_MARKERS = re.compile(f"([{START}{STOP}])")
+
+
+def _restore_accents_slowly(folded_excerpt: str, original: str) -> str:
     table = _fold_table()
     folded_chars: list[str] = []
     origin: list[int] = []  # index in ``original`` of each folded character

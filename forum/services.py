@@ -45,6 +45,20 @@ class RateLimited(ValidationError):
     pass
 
 
+# Revisions: the shared caches of rendered topic pages and topic lists (forum.pages) are
+# keyed by them, so every write that changes what others see of a post or a list row
+# moves one, in the same transaction. A reader then never picks up a stale page.
+NEXT_REVISION = F("revision") + 1
+
+
+def _topic_pages_changed(topic_id: int) -> None:
+    Topic.objects.filter(pk=topic_id).update(revision=NEXT_REVISION)
+
+
+def _topic_list_changed(*category_ids: int) -> None:
+    Category.objects.filter(pk__in=category_ids).update(revision=NEXT_REVISION)
+
+
 def render_body(body: str) -> rendering.Rendered:
     """Render a post, resolving its @mentions to members in one query."""
     names = rendering.mention_names(body)
@@ -80,9 +94,10 @@ def _add_post(*, actor: Member, topic: Topic, body: str, reply_to: Post | None, 
         topic=topic, number=number, author=actor, reply_to=reply_to, body=body,
         body_html=rendered.html, created_at=now, headline=topic.title if number == 1 else "",
     )
-    Topic.objects.filter(pk=topic.pk).update(post_count=number, last_post_at=now, last_poster=actor)
+    Topic.objects.filter(pk=topic.pk).update(post_count=number, last_post_at=now, last_poster=actor,
+                                             revision=NEXT_REVISION)
     Category.objects.filter(pk=topic.category_id).update(post_count=F("post_count") + 1,
-                                                         last_post_at=now)
+                                                         last_post_at=now, revision=NEXT_REVISION)
     topic.post_count, topic.last_post_at, topic.last_poster = number, now, actor
     post._rendered = rendered
     return post
@@ -138,6 +153,7 @@ def edit_post(*, actor: Member, post: Post, body: str) -> Post:
     post.body_html = render_body(body).html
     post.edited_at = timezone.now()
     post.save(update_fields=["body", "body_html", "edited_at"])
+    _topic_pages_changed(post.topic_id)
     return post
 
 
@@ -164,6 +180,7 @@ def thank_post(*, actor: Member, post: Post) -> bool:
         inserted = cursor.fetchone() is not None
     if inserted:
         Post.objects.filter(pk=post.pk).update(thanks_count=F("thanks_count") + 1)
+        _topic_pages_changed(post.topic_id)
         notify.send(recipients=[post.author_id], kind=NotificationKind.REACTION, actor=actor,
                     topic_id=post.topic_id, post=post)
     return inserted
@@ -174,13 +191,15 @@ def unthank_post(*, actor: Member, post: Post) -> bool:
     deleted, _ = post.reactions.filter(member=actor).delete()
     if deleted:
         Post.objects.filter(pk=post.pk).update(thanks_count=F("thanks_count") - 1)
+        _topic_pages_changed(post.topic_id)
     return bool(deleted)
 
 
 @transaction.atomic
 def accept_answer(*, actor: Member, topic: Topic, post: Post | None) -> None:
     """The asker marks ``post`` as the answer (or none); its author is told."""
-    Topic.objects.filter(pk=topic.pk).update(accepted_post=post)
+    Topic.objects.filter(pk=topic.pk).update(accepted_post=post, revision=NEXT_REVISION)
+    _topic_list_changed(topic.category_id)
     topic.accepted_post = post
     if post is not None and post.author_id != actor.pk:
         notify.send(recipients=[post.author_id], kind=NotificationKind.ACCEPTED, actor=actor,
@@ -235,6 +254,7 @@ def hide_post(*, actor: Member, post: Post, reason: str) -> bool:
     if not changed:
         return False
     post.is_hidden, post.hidden_reason = True, reason
+    _topic_pages_changed(post.topic_id)
     _resolve_flags(post, actor, FlagStatus.UPHELD)
     _log(actor, ModerationAction.Action.HIDE, post.topic, post, reason)
     notify.send(recipients=[post.author_id], kind=NotificationKind.MODERATION, actor=None,
@@ -249,6 +269,7 @@ def restore_post(*, actor: Member, post: Post, reason: str = "") -> bool:
     )
     if changed:
         post.is_hidden = False
+        _topic_pages_changed(post.topic_id)
         _log(actor, ModerationAction.Action.RESTORE, post.topic, post, reason)
     return bool(changed)
 
@@ -271,6 +292,7 @@ def set_topic_state(*, actor: Member, topic: Topic, locked: bool | None = None,
         topic.is_pinned = pinned
         Topic.objects.filter(pk=topic.pk).update(is_pinned=pinned)
         _log(actor, A.PIN if pinned else A.UNPIN, topic, reason=reason)
+    _topic_list_changed(topic.category_id)
 
 
 @transaction.atomic
@@ -279,10 +301,12 @@ def move_topic(*, actor: Member, topic: Topic, category: Category, reason: str =
     if category.pk == topic.category_id:
         return
     Category.objects.filter(pk=topic.category_id).update(
-        topic_count=F("topic_count") - 1, post_count=F("post_count") - topic.post_count
+        topic_count=F("topic_count") - 1, post_count=F("post_count") - topic.post_count,
+        revision=NEXT_REVISION,
     )
     Category.objects.filter(pk=category.pk).update(
-        topic_count=F("topic_count") + 1, post_count=F("post_count") + topic.post_count
+        topic_count=F("topic_count") + 1, post_count=F("post_count") + topic.post_count,
+        revision=NEXT_REVISION,
     )
     old = topic.category.name
     topic.category = category
@@ -310,7 +334,7 @@ def merge_topics(*, actor: Member, source: Topic, target: Topic, reason: str = "
     newer = source if source.last_post_at > target.last_post_at else target
     last_poster_id = newer.last_poster_id
     Topic.objects.filter(pk=target.pk).update(post_count=offset + source.post_count, last_post_at=last,
-                                              last_poster_id=last_poster_id)
+                                              last_poster_id=last_poster_id, revision=NEXT_REVISION)
     already = WatchedTopic.objects.filter(topic=target).values("member_id")
     WatchedTopic.objects.filter(topic=source).exclude(member_id__in=already).update(topic=target)
     from forum.models import Notification, TopicRead
@@ -318,8 +342,10 @@ def merge_topics(*, actor: Member, source: Topic, target: Topic, reason: str = "
     Notification.objects.filter(topic=source).update(topic=target)
     TopicRead.objects.filter(topic=source).delete()
     Category.objects.filter(pk=source.category_id).update(
-        topic_count=F("topic_count") - 1, post_count=F("post_count") - source.post_count)
-    Category.objects.filter(pk=target.category_id).update(post_count=F("post_count") + source.post_count)
+        topic_count=F("topic_count") - 1, post_count=F("post_count") - source.post_count,
+        revision=NEXT_REVISION)
+    Category.objects.filter(pk=target.category_id).update(post_count=F("post_count") + source.post_count,
+                                                          revision=NEXT_REVISION)
     title = source.title
     source.delete()
     target.refresh_from_db()

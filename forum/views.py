@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from comcep import roles
 from comcep.models import Member
 from comcep.permissions import community_required
-from forum import forms, html, notify, permissions, queries, search, services
+from forum import forms, html, notify, pages, permissions, queries, search, services
 from forum.models import (
     Attachment,
     Category,
@@ -33,8 +33,6 @@ from forum.models import (
     Notification,
     Post,
     Topic,
-    WatchedCategory,
-    WatchedTopic,
 )
 
 
@@ -62,105 +60,77 @@ def _page_number(request) -> int:
 # --- Reading --------------------------------------------------------------------------
 
 
+def _topic_list(member, topics, *, show_category: bool) -> str:
+    rows = pages.topic_rows(topics, show_category=show_category)
+    return html.topic_rows(rows, pages.last_read_of(member, [row.pk for row in rows]))
+
+
 @community_required
 def index(request):
     """The categories, then the topics of every category by last activity."""
-    member = _member(request)
     page = _page_number(request)
     per_page = queries.TOPICS_PER_PAGE
     categories = list(Category.objects.select_related("region"))
-    topics = list(Topic.objects.for_list(member)[(page - 1) * per_page: page * per_page + 1])
+    topics = list(Topic.objects.for_list()[(page - 1) * per_page: page * per_page + 1])
     has_next = len(topics) > per_page
     return render(request, "forum/index.html", _context(
         request, categories=categories, page=page, has_next=has_next,
-        topic_rows=html.topic_rows(topics[:per_page], show_category=True),
+        topic_rows=_topic_list(_member(request), topics[:per_page], show_category=True),
     ))
 
 
 @community_required
 def category_detail(request, slug):
     member = _member(request)
-    category = get_object_or_404(
-        Category.objects.annotate(
-            watching=Exists(WatchedCategory.objects.filter(category=OuterRef("pk"), member=member))
-        ),
-        slug=slug,
-    )
+    category = pages.category_for_reader(member, slug)
     page = _page_number(request)
-    per_page = queries.TOPICS_PER_PAGE
-    pages = queries.page_count(category.topic_count, per_page)
-    if page > pages:
+    pages_count = queries.page_count(category.topic_count, queries.TOPICS_PER_PAGE)
+    if page > pages_count:
         raise Http404
-    topics = Topic.objects.for_list(member).filter(category=category)[(page - 1) * per_page: page * per_page]
+    rows = pages.category_rows(category, page)
     return render(request, "forum/category.html", _context(
-        request, category=category, topic_rows=html.topic_rows(topics), page=page, pages=pages,
+        request, category=category, page=page, pages=pages_count,
+        topic_rows=html.topic_rows(rows, pages.last_read_of(member, [row.pk for row in rows])),
         can_start=permissions.can_start_topic(request.user, category),
     ))
 
 
 @community_required
 def tag_detail(request, tag):
-    member = _member(request)
     page = _page_number(request)
     per_page = queries.TOPICS_PER_PAGE
-    topics = list(Topic.objects.for_list(member).filter(tags__name=tag)[
-        (page - 1) * per_page: page * per_page + 1])
+    topics = list(Topic.objects.for_list().filter(tags__name=tag)[(page - 1) * per_page: page * per_page + 1])
     return render(request, "forum/tag.html", _context(
-        request, tag=tag, topic_rows=html.topic_rows(topics[:per_page], show_category=True), page=page,
-        has_next=len(topics) > per_page,
+        request, tag=tag, topic_rows=_topic_list(_member(request), topics[:per_page], show_category=True),
+        page=page, has_next=len(topics) > per_page,
     ))
-
-
-def _topic_for(member, pk):
-    from django.contrib.postgres.expressions import ArraySubquery
-
-    from forum.models import TopicRead, tag_names_of_topic
-
-    tags = tag_names_of_topic()
-    return get_object_or_404(
-        Topic.objects.select_related("category").annotate(
-            last_read=Subquery(TopicRead.objects.filter(topic=OuterRef("pk"), member=member)
-                               .values("last_read_number")[:1]),
-            watching=Exists(WatchedTopic.objects.filter(topic=OuterRef("pk"), member=member)),
-            tag_names=ArraySubquery(tags),
-        ),
-        pk=pk,
-    )
 
 
 @community_required
 def topic_detail(request, pk, slug=""):
     """A page of 50 posts; without a page number, the page of the first unread post."""
     member = _member(request)
-    topic = _topic_for(member, pk)
-    pages = queries.page_count(topic.post_count, queries.POSTS_PER_PAGE)
-    first_unread = min((topic.last_read or 0) + 1, topic.post_count)
+    topic = pages.topic_for_reader(member, pk)
+    last_read = topic.last_read or 0
+    pages_count = queries.page_count(topic.post_count, queries.POSTS_PER_PAGE)
+    first_unread = min(last_read + 1, topic.post_count)
     if "page" not in request.GET:
         page = queries.page_of_post(first_unread)
         if page > 1 or first_unread > 1:
             return redirect(f"{reverse('forum:topic', args=[topic.pk])}?page={page}#p{first_unread}")
-    page = min(_page_number(request), pages)
-    start = (page - 1) * queries.POSTS_PER_PAGE + 1
-    posts = list(Post.objects.for_page(member).filter(
-        topic=topic, number__gte=start, number__lt=start + queries.POSTS_PER_PAGE))
-    user = request.user
-    now = timezone.now()
-    moderator = permissions.is_moderator(user)
-    for post in posts:
-        post.is_unread = post.number > (topic.last_read or 0)
-        post.show_body = permissions.can_see_body(user, post)
-        post.can_edit = permissions.can_edit_post(user, post, now=now)
-        post.can_thank = permissions.can_thank(user, post)
-        post.can_flag = permissions.can_flag(user, post)
-        post.can_accept = permissions.can_accept_answer(user, topic, post)
-        post.is_expert = roles.Role.EXPERT in post.author_roles
-        post.is_moderator = roles.Role.MODERATOR in post.author_roles
-    if posts and posts[-1].number > (topic.last_read or 0):
+    page = min(_page_number(request), pages_count)
+    posts = pages.post_views(topic, page)
+    if posts and posts[-1].number > last_read:
         services.mark_read(member, topic, posts[-1].number)
+    user = request.user
+    moderator = permissions.is_moderator(user)
     can_reply = permissions.can_reply(user, topic)
+    reader = html.Reader(user=user, last_read=last_read, thanked_numbers=topic.thanked_numbers,
+                         can_reply=can_reply, moderator=moderator, badges=roles.badge_holders(),
+                         now=timezone.now())
     return render(request, "forum/topic.html", _context(
-        request, topic=topic, page=page, pages=pages, can_reply=can_reply, moderator=moderator,
-        posts_html=html.posts(request, topic, posts, can_reply=can_reply, moderator=moderator),
+        request, topic=topic, page=page, pages=pages_count, can_reply=can_reply, moderator=moderator,
+        posts_html=html.posts(request, topic, posts, reader),
     ))
 
 
@@ -283,9 +253,8 @@ def post_thank(request, pk):
         thanked = True
     post.refresh_from_db(fields=["thanks_count"])
     if request.htmx:
-        post.thanked = thanked
-        post.can_thank = True
-        return HttpResponse(html.thanks_button(post, get_token(request), html.PostLabels.current()))
+        return HttpResponse(html.thanks_button(post, get_token(request), html.PostLabels.current(),
+                                               can_thank=True, thanked=thanked))
     return redirect("forum:post", pk=post.pk)
 
 
@@ -447,7 +416,8 @@ def search_view(request):
             q=data["q"], category=data["category"].pk if data["category"] else None,
             tag=data["tag"], author=data["author"], since=data["since"], until=data["until"],
         ))
-    return render(request, "forum/search.html", _context(request, form=form, results=results))
+    return render(request, "forum/search.html", _context(
+        request, form=form, results=results, categories=Category.objects.only("pk", "name")))
 
 
 # --- Flags and moderation ---------------------------------------------------------------

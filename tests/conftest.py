@@ -39,9 +39,13 @@ def fresh_cache():
     """Rate-limit counters and cached pages never leak from one test into another."""
     from django.core.cache import cache
 
+    from comcep.cache import LocalCopies
+
     cache.clear()
+    LocalCopies.clear_all()
     yield
     cache.clear()
+    LocalCopies.clear_all()
 
 
 @pytest.fixture(autouse=True)

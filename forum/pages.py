@@ -1,0 +1,259 @@
+"""The two busiest pages of the forum — a topic page, a category's topic list — read cheaply.
+
+What every reader sees the same (the posts of a page with their author and date, the rows
+of a list) is built once and kept in the shared cache, under a key that carries the
+topic's or the category's ``revision``: every write that changes what others see moves
+the revision in its transaction (``forum.services``), so a stale page is never served and
+nothing needs to be deleted. What belongs to the reader (read marks, thanks given,
+watching, favourites) comes from one small query per page, written once here rather than
+built by the ORM on each request: on these pages, compiling the queries cost more than
+running them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import cache
+from html import escape
+from typing import NamedTuple
+from urllib.parse import quote
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache as shared_cache
+from django.db import connection
+from django.http import Http404
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from comcep.cache import LocalCopies
+from comcep.models import Member
+from forum.models import Category, Post, Topic, TopicKind
+from forum.queries import POSTS_PER_PAGE, TOPICS_PER_PAGE
+
+# Pages nobody asked for in a day make room for others.
+PAGE_CACHE_TTL = 24 * 3600
+# Each process also keeps the last pages it served (a 50-post page weighs about 70 kB).
+local_copies = LocalCopies(size=200)
+
+
+def _cache_key(*parts) -> str:
+    # The database name keeps concurrent test databases (and the benchmark's) apart in a shared cache.
+    return ":".join(["forum", connection.settings_dict["NAME"], *map(str, parts),
+                     translation.get_language() or ""])
+
+
+def _shared(key: str, build):
+    """The value under a versioned key: from this process, else the shared cache, else ``build()``."""
+    value = local_copies.get(key)
+    if value is None:
+        value = shared_cache.get(key)
+        if value is None:
+            value = build()
+            shared_cache.set(key, value, PAGE_CACHE_TTL)
+        local_copies.put(key, value)
+    return value
+
+
+# --- A topic page -----------------------------------------------------------------------
+
+
+class PostView(NamedTuple):
+    """A post as every reader sees it; the reader's own actions are added per request."""
+
+    pk: int
+    topic_id: int
+    number: int
+    author_id: int
+    created_at: datetime
+    is_hidden: bool
+    hidden_reason: str
+    thanks_count: int
+    author_html: str  # the pseudonym, linked to the profile
+    stamp_html: str  # the permalink with the date, and "modifié" when edited
+    body_html: str  # sanitised by nh3 when written
+
+
+TOPIC_FIELDS = ["id", "category_id", "title", "kind", "author_id", "created_at", "is_pinned", "is_locked",
+                "accepted_post_id", "post_count", "last_post_at", "last_poster_id", "revision"]
+
+
+@cache
+def _topic_sql() -> str:
+    from taggit.models import Tag, TaggedItem
+
+    from forum.models import Reaction, TopicRead, WatchedTopic
+    from privatespace.models import Favourite
+
+    columns = ", ".join(f"t.{name}" for name in TOPIC_FIELDS)
+    return (
+        f"SELECT {columns}, c.name, c.slug, "
+        f"(SELECT r.last_read_number FROM {TopicRead._meta.db_table} r "
+        f" WHERE r.topic_id = t.id AND r.member_id = %(member)s), "
+        f"EXISTS (SELECT 1 FROM {WatchedTopic._meta.db_table} w "
+        f" WHERE w.topic_id = t.id AND w.member_id = %(member)s), "
+        f"(SELECT f.id FROM {Favourite._meta.db_table} f WHERE f.owner_id = %(user)s "
+        f" AND f.content_type_id = %(topic_type)s AND f.object_id = t.id LIMIT 1), "
+        f"ARRAY(SELECT tag.name FROM {TaggedItem._meta.db_table} ti JOIN {Tag._meta.db_table} tag "
+        f" ON tag.id = ti.tag_id WHERE ti.object_id = t.id AND ti.content_type_id = %(topic_type)s "
+        f" ORDER BY tag.name), "
+        f"ARRAY(SELECT p.number FROM {Reaction._meta.db_table} re JOIN {Post._meta.db_table} p "
+        f" ON p.id = re.post_id WHERE re.member_id = %(member)s AND p.topic_id = t.id) "
+        f"FROM {Topic._meta.db_table} t JOIN {Category._meta.db_table} c ON c.id = t.category_id "
+        f"WHERE t.id = %(topic)s"
+    )
+
+
+def topic_for_reader(member: Member, pk: int) -> Topic:
+    """The topic with its category, tags, and the reader's state; Http404 when there is none.
+
+    Sets ``last_read`` (None when never opened), ``watching``, ``favourite_id``,
+    ``tag_names`` and ``thanked_numbers`` (the posts the reader thanked).
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(_topic_sql(), {"member": member.pk, "user": member.user_id, "topic": pk,
+                                      "topic_type": ContentType.objects.get_for_model(Topic).pk})
+        row = cursor.fetchone()
+    if row is None:
+        raise Http404
+    n = len(TOPIC_FIELDS)
+    topic = Topic.from_db(connection.alias, TOPIC_FIELDS, row[:n])
+    category = Category.from_db(connection.alias, ["id", "name", "slug"], (topic.category_id, *row[n:n + 2]))
+    Topic.category.field.set_cached_value(topic, category)
+    (topic.last_read, topic.watching, topic.favourite_id, topic.tag_names,
+     thanked) = row[n + 2:]
+    topic.thanked_numbers = frozenset(thanked)
+    return topic
+
+
+def post_views(topic: Topic, page: int) -> list[PostView]:
+    """The posts of a page as every reader sees them, from the shared cache when it has them."""
+    key = _cache_key("posts", topic.pk, topic.revision, page)
+    return _shared(key, lambda: _build_post_views(topic, page))
+
+
+def _build_post_views(topic: Topic, page: int) -> list[PostView]:
+    start = (page - 1) * POSTS_PER_PAGE + 1
+    posts = (
+        Post.objects.filter(topic=topic, number__gte=start, number__lt=start + POSTS_PER_PAGE)
+        .select_related("author")
+        .only("pk", "topic_id", "number", "author_id", "created_at", "edited_at", "is_hidden",
+              "hidden_reason", "thanks_count", "body_html", "author__pseudonym")
+        .order_by("number")
+    )
+    edited = escape(_("modifié"))
+    # "j M Y H:i", with the month names of the active language looked up once.
+    months = [escape(date_format(datetime(2000, m, 1), "M")) for m in range(1, 13)]
+    views = []
+    for post in posts:
+        when = timezone.localtime(post.created_at)
+        stamp = (f'<a class="muted post-link" href="/forum/message/{post.pk}/">#{post.number} · '
+                 f'<time datetime="{when.isoformat()}">{when.day} {months[when.month - 1]} {when.year} '
+                 f"{when:%H:%M}</time></a>")
+        if post.edited_at:
+            stamp += f'<a class="muted small" href="/forum/message/{post.pk}/historique/">{edited}</a>'
+        views.append(PostView(
+            pk=post.pk, topic_id=post.topic_id, number=post.number, author_id=post.author_id,
+            created_at=post.created_at, is_hidden=post.is_hidden, hidden_reason=post.hidden_reason,
+            thanks_count=post.thanks_count,
+            author_html=(f'<a class="author" href="/forum/membres/{post.author_id}/">'
+                         f"{escape(post.author.pseudonym)}</a>"),
+            stamp_html=stamp, body_html=post.body_html,
+        ))
+    return views
+
+
+# --- A topic list -----------------------------------------------------------------------
+
+
+class TopicRow(NamedTuple):
+    """A row of a topic list as every reader sees it; the reader's unread marks are added per request."""
+
+    pk: int
+    post_count: int
+    last_post_at: datetime
+    last_poster: str  # a pseudonym
+    main_html: str  # the marks (pinned, locked, question) and the linked title
+    meta_html: str  # the category (on lists across categories) and the tags
+    replies: str  # "12 réponses"
+
+
+@cache
+def _category_sql() -> str:
+    from forum.models import WatchedCategory
+
+    columns = ", ".join(f"c.{f.column}" for f in Category._meta.concrete_fields)
+    return (
+        f"SELECT {columns}, EXISTS (SELECT 1 FROM {WatchedCategory._meta.db_table} w "
+        f"WHERE w.category_id = c.id AND w.member_id = %(member)s) "
+        f"FROM {Category._meta.db_table} c WHERE c.slug = %(slug)s"
+    )
+
+
+def category_for_reader(member: Member, slug: str) -> Category:
+    """The category, with ``watching`` for the reader; Http404 when there is none."""
+    with connection.cursor() as cursor:
+        cursor.execute(_category_sql(), {"member": member.pk, "slug": slug})
+        row = cursor.fetchone()
+    if row is None:
+        raise Http404
+    fields = [f.attname for f in Category._meta.concrete_fields]
+    category = Category.from_db(connection.alias, fields, row[:-1])
+    category.watching = row[-1]
+    return category
+
+
+def category_rows(category: Category, page: int) -> list[TopicRow]:
+    """A page of a category's topics, pinned first then by last activity, from the shared cache."""
+    def build():
+        return topic_rows(Topic.objects.for_list().filter(category=category)
+                          [(page - 1) * TOPICS_PER_PAGE: page * TOPICS_PER_PAGE])
+
+    return _shared(_cache_key("rows", category.pk, category.revision, page), build)
+
+
+def topic_rows(topics, *, show_category: bool = False) -> list[TopicRow]:
+    """Rows from topics read with ``Topic.objects.for_list()``."""
+    pinned, locked, question, solved = (escape(_("épinglé")), escape(_("verrouillé")), escape(_("question")),
+                                        escape(_("résolue")))
+    rows = []
+    for topic in topics:
+        marks = []
+        if topic.is_pinned:
+            marks.append(f'<span class="badge" title="{pinned}">📌 {pinned}</span>')
+        if topic.is_locked:
+            marks.append(f'<span class="badge badge-muted">🔒 {locked}</span>')
+        if topic.kind == TopicKind.QUESTION:
+            marks.append(f'<span class="badge badge-question">'
+                         f'{"✔ " + solved if topic.accepted_post_id else question}</span>')
+        marks.append(f'<a class="topic-title" href="/forum/sujet/{topic.pk}/">{escape(topic.title)}</a>')
+        meta = []
+        if show_category:
+            meta.append(f'<a href="/forum/categorie/{topic.category.slug}/">'
+                        f"{escape(topic.category.name)}</a> · ")
+        for tag in topic.tag_names or ():
+            meta.append(f'<a class="tag" href="/forum/mots-cles/{quote(tag, safe="")}/">#{escape(tag)}</a> ')
+        rows.append(TopicRow(
+            pk=topic.pk, post_count=topic.post_count, last_post_at=topic.last_post_at,
+            last_poster=topic.last_poster.pseudonym if topic.last_poster else "",
+            main_html=" ".join(marks), meta_html="".join(meta),
+            replies=escape(ngettext("%(n)s réponse", "%(n)s réponses", topic.reply_count)
+                           % {"n": topic.reply_count}),
+        ))
+    return rows
+
+
+def last_read_of(member: Member, topic_ids) -> dict[int, int]:
+    """How far the reader read each of these topics (topics never opened are absent)."""
+    from forum.models import TopicRead
+
+    if not topic_ids:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT topic_id, last_read_number FROM {TopicRead._meta.db_table} "
+            f"WHERE member_id = %s AND topic_id = ANY(%s)",
+            [member.pk, list(topic_ids)],
+        )
+        return dict(cursor.fetchall())
