@@ -109,6 +109,10 @@ def pending_escalated(application: Application, days: int) -> None:
     _to_platform_managers(application, "escalated", days=days)
 
 
+def operator_nudged(application: Application, days: int) -> None:
+    _to_operator_managers(application, "nudged", days=days)
+
+
 def reason_reminder(application: Application, days: int) -> None:
     _to_operator_managers(application, "reason_reminder", days=days)
     _to_platform_managers(application, "reason_reminder", days=days)

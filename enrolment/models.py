@@ -147,7 +147,7 @@ ACTION_LABELS = {
 
 
 # What the applicant's own timeline leaves out (internal steps), and whose text it shows.
-HIDDEN_FROM_APPLICANT = {"reminded", "escalated", "reason_reminded"}
+HIDDEN_FROM_APPLICANT = {"reminded", "escalated", "reason_reminded", "nudged"}
 TEXT_SHOWN_TO_APPLICANT = {"refuse", "appeal", "uphold", "overturn"}
 
 

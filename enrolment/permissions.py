@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import wraps
 
 from django.contrib import messages
@@ -10,12 +11,14 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from comcep import roles
 from comcep.accounts import needs_mfa
 from comcep.models import OperatorManagership, Region, RolloutPhase, User
 from comcep.roles import Role
+from enrolment.conf import delay
 from enrolment.models import APPEAL_STATES, OPERATOR_VISIBLE, Application, PilotInvitation, Status
 
 
@@ -128,6 +131,14 @@ def can_handle_appeal(user: User, application: Application) -> bool:
 
 def can_request_reason(user: User, application: Application) -> bool:
     return is_platform_manager(user) and application.status == Status.APPEALED
+
+
+def can_nudge_operator(user: User, application: Application) -> bool:
+    """An application left pending past the escalation delay: the platform manager may chase
+    the operator's managers (the decision stays theirs)."""
+    waited = timezone.now() - application.status_changed_at
+    return (is_platform_manager(user) and application.status == Status.PENDING
+            and waited >= timedelta(days=delay("ENROLMENT_ESCALATION_DAYS")))
 
 
 # --- Applicants -----------------------------------------------------------------------------

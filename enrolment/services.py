@@ -87,6 +87,15 @@ def appeal_token(application: Application) -> str:
     return signing.dumps({"a": application.pk}, salt=APPEAL_SALT)
 
 
+def appeal_deadline(application: Application):
+    """Until when a refused applicant may appeal: as long as the link sent with the refusal lasts."""
+    return application.status_changed_at + timedelta(days=delay("ENROLMENT_APPEAL_LINK_DAYS"))
+
+
+def may_appeal_now(application: Application) -> bool:
+    return application.status == Status.REFUSED and timezone.now() <= appeal_deadline(application)
+
+
 def appeal_url(application: Application) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("enrolment:appeal", args=[appeal_token(application)])
 
@@ -219,3 +228,32 @@ def remind_reason(application_id: int) -> bool:
     _remind_event(application, "reason_reminded")
     emails.reason_reminder(application, delay("ENROLMENT_REASON_REMINDER_DAYS"))
     return True
+
+
+# How often the platform manager may chase an operator about one application.
+NUDGE_INTERVAL = timedelta(days=1)
+
+
+class NudgeRefused(EnrolmentError):
+    pass
+
+
+@transaction.atomic
+def nudge_operator(application: Application, *, actor: User) -> ApplicationEvent:
+    """The platform manager chases the operator's managers about an application left pending.
+
+    Once a day at most: the row is locked, so two managers clicking together send one email.
+    """
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    if locked.status != Status.PENDING:
+        raise NudgeRefused(_("Cette candidature n'attend plus de décision de l'opérateur."))
+    last = locked.events.filter(action="nudged").order_by("-created_at").first()
+    if last is not None and timezone.now() - last.created_at < NUDGE_INTERVAL:
+        raise NudgeRefused(_("L'opérateur a déjà été relancé au sujet de cette candidature "
+                             "aujourd'hui."))
+    event = ApplicationEvent.objects.create(
+        application=locked, action="nudged", from_status=locked.status, to_status=locked.status,
+        actor=actor, actor_role=ActorRole.PLATFORM_MANAGER)
+    waited = (timezone.now() - locked.status_changed_at).days
+    emails.operator_nudged(application, waited)
+    return event

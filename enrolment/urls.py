@@ -7,6 +7,7 @@ app_name = "enrolment"
 urlpatterns = [
     path("", views.apply, name="apply"),
     path("ma-candidature/", views.status, name="status"),
+    path("ma-candidature/appel/", views.appeal_mine, name="appeal_mine"),
     path("appel/<str:token>/", views.appeal, name="appeal"),
     path("operateur/", views.operator_queue, name="operator_queue"),
     path("operateur/<int:pk>/", views.operator_detail, name="operator_detail"),
@@ -20,6 +21,7 @@ urlpatterns = [
     path("plateforme/<int:pk>/demander-motif/", views.platform_request_reason,
          name="platform_request_reason"),
     path("plateforme/<int:pk>/decider/", views.platform_decide, name="platform_decide"),
+    path("plateforme/<int:pk>/relancer/", views.platform_nudge, name="platform_nudge"),
     path("plateforme/regions/", views.regions, name="regions"),
     path("plateforme/regions/<int:pk>/phase/", views.region_phase, name="region_phase"),
     path("plateforme/invitations/", views.invite, name="invite"),

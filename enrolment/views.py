@@ -8,6 +8,7 @@ from allauth.account import app_settings as account_settings
 from allauth.account.utils import complete_signup
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
@@ -87,6 +88,8 @@ def status(request):
         event.shown_text = event.text if event.action in TEXT_SHOWN_TO_APPLICANT else ""
     return render(request, "enrolment/status.html", {
         "application": application, "events": events, "Status": Status,
+        "may_appeal": services.may_appeal_now(application),
+        "appeal_deadline": services.appeal_deadline(application),
     })
 
 
@@ -96,6 +99,22 @@ def appeal(request, token: str):
         application = services.application_from_appeal_token(token)
     except services.AppealLinkInvalid as error:
         return render(request, "enrolment/appeal_invalid.html", {"message": error.message}, status=400)
+    return _appeal_form(request, application)
+
+
+@login_required
+def appeal_mine(request):
+    """The same appeal from the applicant's status page, signed in, within the same delay."""
+    application = get_object_or_404(Application.objects.with_related(), user=request.user)
+    if application.status == Status.REFUSED and not services.may_appeal_now(application):
+        return render(request, "enrolment/appeal_invalid.html", {
+            "message": _("Le délai pour faire appel de ce refus est passé. Écrivez à l'équipe de la "
+                         "plateforme si vous souhaitez toujours le contester."),
+        }, status=400)
+    return _appeal_form(request, application)
+
+
+def _appeal_form(request, application):
     if application.status != Status.REFUSED:
         return render(request, "enrolment/appeal_invalid.html", {
             "message": _("Cette candidature n'est plus en état de recevoir un appel : "
@@ -265,6 +284,7 @@ def platform_detail(request, pk: int):
         "application": application,
         "events": application.events.select_related("actor"),
         "can_request_reason": permissions.can_request_reason(request.user, application),
+        "can_nudge": permissions.can_nudge_operator(request.user, application),
         "can_decide": permissions.can_handle_appeal(request.user, application),
         "request_form": RequestReasonForm(), "decision_form": DecisionForm(),
     })
@@ -278,6 +298,21 @@ def platform_request_reason(request, pk: int):
     text = form.cleaned_data["text"] if form.is_valid() else ""
     return _act(request, application, transitions.request_reason, "enrolment:platform_detail",
                 _("Motif demandé : les responsables de l'opérateur sont prévenus."), text=text)
+
+
+@require_POST
+@permissions.manager_required(Role.PLATFORM_MANAGER)
+def platform_nudge(request, pk: int):
+    application = permissions.get_platform_application(request.user, pk)
+    if not permissions.can_nudge_operator(request.user, application):
+        raise PermissionDenied
+    try:
+        services.nudge_operator(application, actor=request.user)
+    except services.NudgeRefused as error:
+        messages.warning(request, error.message)
+    else:
+        messages.success(request, _("Les responsables de l'opérateur sont relancés par e-mail."))
+    return redirect("enrolment:platform_detail", pk=pk)
 
 
 @require_POST

@@ -16,6 +16,7 @@ from html import escape  # the standard one: Django's is wrapped for lazy string
 
 from django.middleware.csrf import get_token
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
@@ -205,3 +206,21 @@ def topic_rows(rows: list[TopicRow], last_read: dict[int, int]) -> SafeString:
         empty = escape(_("Aucun sujet pour l'instant."))
         out.append(f'<li class="muted">{empty}</li>')
     return mark_safe(f'<ol class="topic-list">{"".join(out)}</ol>')  # noqa: S308  (escaped above)
+
+
+def search_results(results) -> SafeString:
+    """The results of a search: topic, category, author, date and the highlighted excerpt."""
+    months = [date_format(datetime(2000, m, 1), "M") for m in range(1, 13)]
+    items = []
+    for post in results:
+        when = timezone.localtime(post.created_at)
+        items.append(
+            f'<li class="card"><a href="/forum/message/{post.pk}/">'
+            f"<strong>{escape(post.topic.title)}</strong></a>"
+            f' <span class="muted small">{escape(post.topic.category.name)} · '
+            f"{escape(post.author.pseudonym)} · "
+            f"{when.day} {escape(months[when.month - 1])} {when.year}</span>"
+            f'<p class="excerpt">{post.excerpt_html}</p></li>\n'
+        )
+    # Escaped above; excerpts are escaped by forum.search.highlight.
+    return mark_safe(f'<ol class="results">{"".join(items)}</ol>')  # noqa: S308

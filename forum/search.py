@@ -19,13 +19,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
-from django.contrib.postgres.search import SearchHeadline, SearchRank
+from django.contrib.postgres.search import SearchRank
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.html import escape
 
-from comcep.search import SEARCH_CONFIG, Unaccent, clean_query, french_query
+from comcep.search import SEARCH_CONFIG, clean_query, french_query
 from forum import permissions
 from forum.models import Post
 
@@ -77,36 +77,73 @@ def _search_posts(filters: Filters, *, limit: int):
         base = base.filter(created_at__date__gte=filters.since)
     if filters.until:
         base = base.filter(created_at__date__lte=filters.until)
-    # Ranked in the query that picks the newest matches: their vectors are read once.
-    candidates: list[tuple] = []
+    ranks: dict[int, float] = {}
     for days in (None,) if filters.since or filters.until else RECENCY_WINDOWS:
         scoped = base if days is None else base.filter(created_at__gte=timezone.now() - timedelta(days=days))
-        candidates = list(
-            scoped.annotate(rank=SearchRank(F("search_vector"), query))
-            .order_by("-created_at").values_list("pk", "rank", "created_at")[:RANK_WINDOW]
-        )
-        if len(candidates) >= ENOUGH_CANDIDATES:
+        ranks, candidates = _rank(scoped, query, limit)
+        if candidates >= ENOUGH_CANDIDATES:
             break
-    candidates.sort(key=lambda row: (-row[1], -row[2].timestamp()))
-    ranks = {pk: rank for pk, rank, _created in candidates[:limit]}
     if not ranks:
         return []
-    # Headlines are costly: only for the page shown.
     results = list(
         Post.objects.filter(pk__in=ranks)
         .select_related("topic", "topic__category", "author")
         .only("pk", "topic_id", "number", "author_id", "body", "created_at", "topic__title", "topic__kind",
               "topic__category__name", "topic__category__slug", "author__pseudonym")
-        .annotate(excerpt=SearchHeadline(
-            Unaccent(F("body")), query, config=SEARCH_CONFIG, start_sel=START, stop_sel=STOP,
-            max_words=35, min_words=15,
-        ))
     )
     results.sort(key=lambda post: (-ranks[post.pk], -post.created_at.timestamp()))
-    for post in results:
+    # Headlines are costly: only for the page shown.
+    for post, excerpt in zip(results, _headlines([post.body for post in results], filters.q), strict=True):
         post.rank = ranks[post.pk]
-        post.excerpt_html = highlight(restore_accents(post.excerpt, post.body))
+        post.excerpt_html = highlight(restore_accents(excerpt, post.body))
     return results
+
+
+def _rank(matching, query, limit: int) -> tuple[dict[int, float], int]:
+    """The best ``limit`` of the RANK_WINDOW newest ``matching`` posts, and how many were ranked.
+
+    One round trip: the newest matches are ranked as they are picked (their vectors are
+    read once), then ordered by the database. The filters are composed by the ORM; the
+    outer query, which the ORM cannot write over a sliced queryset, is written here.
+    """
+    newest = (matching.annotate(rank=SearchRank(F("search_vector"), query))
+              .order_by("-created_at").values("pk", "rank", "created_at")[:RANK_WINDOW])
+    sql, params = newest.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT newest.pk, newest.rank, count(*) OVER () FROM ({sql}) newest "
+            f"ORDER BY newest.rank DESC, newest.created_at DESC LIMIT %s",
+            [*params, limit],
+        )
+        rows = cursor.fetchall()
+    return {pk: rank for pk, rank, _count in rows}, (rows[0][2] if rows else 0)
+
+
+def _headlines(bodies: list[str], q: str) -> list[str]:
+    """An excerpt of each text around the words of the query, matches between START and STOP.
+
+    ``ts_headline`` runs on the folded text (so "evaluation" lights up "évaluation"); the
+    texts are folded here, as ``comcep_unaccent`` folds them, which costs the database
+    more than the headline itself.
+    """
+    if not bodies:
+        return []
+    fold = _full_fold()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT ts_headline(%s::regconfig, d.doc, "
+            " websearch_to_tsquery(%s::regconfig, public.comcep_unaccent(%s)), %s) "
+            "FROM unnest(%s::text[]) WITH ORDINALITY AS d(doc, n) ORDER BY d.n",
+            [SEARCH_CONFIG, SEARCH_CONFIG, clean_query(q),
+             f"StartSel={START}, StopSel={STOP}, MaxWords=35, MinWords=15",
+             [body.translate(fold) for body in bodies]],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+@lru_cache(maxsize=1)
+def _full_fold() -> dict[int, str]:
+    return {ord(char): plain for char, plain in _fold_table().items()}
 
 
 @lru_cache(maxsize=1)

@@ -122,7 +122,7 @@ def topic_detail(request, pk, slug=""):
     posts = pages.post_views(topic, page)
     if posts and posts[-1].number > last_read:
         services.mark_read(member, topic, posts[-1].number)
-    user = request.user
+    user = member.user  # the account itself rather than request.user's lazy wrapper: read per post
     moderator = permissions.is_moderator(user)
     can_reply = permissions.can_reply(user, topic)
     reader = html.Reader(user=user, last_read=last_read, thanked_numbers=topic.thanked_numbers,
@@ -417,7 +417,8 @@ def search_view(request):
             tag=data["tag"], author=data["author"], since=data["since"], until=data["until"],
         ))
     return render(request, "forum/search.html", _context(
-        request, form=form, results=results, categories=Category.objects.only("pk", "name")))
+        request, form=form, results=results, results_html=html.search_results(results),
+        categories=Category.objects.only("pk", "name")))
 
 
 # --- Flags and moderation ---------------------------------------------------------------

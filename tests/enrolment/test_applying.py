@@ -225,3 +225,52 @@ def test_an_admitted_applicant_lands_on_the_pseudonym_page(client_for, open_regi
     response = client_for(application.user).get("/", follow=True)
 
     assert response.redirect_chain[-1][0] == reverse("choose_pseudonym")
+
+
+def test_a_refused_applicant_appeals_from_their_status_page(client_for, open_region):
+    application = make_application(status=Status.REFUSED)
+    client = client_for(application.user)
+
+    status_page = client.get(reverse("enrolment:status")).text
+    assert reverse("enrolment:appeal_mine") in status_page
+    empty = client.post(reverse("enrolment:appeal_mine"), {"text": "  "})
+    sent = client.post(reverse("enrolment:appeal_mine"), {"text": "Je suis bien conseillère CEP."})
+
+    application.refresh_from_db()
+    assert empty.status_code == 200 and "text" in empty.context["form"].errors
+    assert sent.status_code == 200 and application.status == Status.APPEALED
+    assert application.appeal_text == "Je suis bien conseillère CEP."
+    assert OutboxMessage.objects.filter(kind="enrolment_appeal_received").exists()
+    assert reverse("enrolment:appeal_mine") not in client.get(reverse("enrolment:status")).text
+
+
+def test_an_applicant_cannot_appeal_after_the_delay_from_the_status_page(client_for, open_region, settings):
+    application = make_application(status=Status.REFUSED)
+    Application.objects.filter(pk=application.pk).update(
+        status_changed_at=timezone.now() - timezone.timedelta(days=31))
+    settings.ENROLMENT_APPEAL_LINK_DAYS = 30
+    client = client_for(application.user)
+
+    assert reverse("enrolment:appeal_mine") not in client.get(reverse("enrolment:status")).text
+    response = client.post(reverse("enrolment:appeal_mine"), {"text": "Trop tard ?"})
+
+    assert response.status_code == 400 and "délai" in response.text
+    application.refresh_from_db()
+    assert application.status == Status.REFUSED
+
+
+def test_only_a_refused_application_can_be_appealed_from_the_status_page(client_for, open_region):
+    application = make_application(status=Status.PENDING)
+
+    response = client_for(application.user).post(reverse("enrolment:appeal_mine"), {"text": "Appel"})
+
+    assert response.status_code == 409
+    application.refresh_from_db()
+    assert application.status == Status.PENDING
+    assert not ApplicationEvent.objects.filter(action="appeal").exists()
+
+
+def test_a_visitor_is_sent_to_sign_in_before_appealing_from_the_status_page(visitor, open_region):
+    response = visitor.post(reverse("enrolment:appeal_mine"), {"text": "Appel"})
+
+    assert response.status_code == 302 and response["Location"].startswith(reverse("account_login"))

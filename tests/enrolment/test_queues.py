@@ -283,3 +283,59 @@ def test_the_second_platform_manager_to_decide_an_appeal_is_told(client_for, pau
     application.refresh_from_db()
     assert application.status == Status.UPHELD
     assert application.events.filter(action__in=["uphold", "overturn"]).count() == 1
+
+
+def _left_pending(days: int, manager) -> Application:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    application = make_application(status=Status.PENDING, manager=manager)
+    Application.objects.filter(pk=application.pk).update(
+        status_changed_at=timezone.now() - timedelta(days=days))
+    application.refresh_from_db()
+    return application
+
+
+def test_the_platform_manager_chases_the_operator_about_an_escalated_application(
+        client_for, oscar, paula, settings):
+    settings.ENROLMENT_ESCALATION_DAYS = 10
+    application = _left_pending(12, oscar)
+    pm = client_for(paula)
+    nudge = reverse("enrolment:platform_nudge", args=[application.pk])
+
+    assert nudge in pm.get(reverse("enrolment:platform_detail", args=[application.pk])).text
+    first = pm.post(nudge, follow=True)
+    second = pm.post(nudge, follow=True)
+
+    assert "relancés par e-mail" in first.text
+    assert "déjà été relancé" in second.text
+    emails = OutboxMessage.objects.filter(kind="enrolment_nudged")
+    assert list(emails.values_list("to_email", flat=True)) == [oscar.email]
+    assert "12 jours" in emails.get().subject
+    assert "Fontaine" not in emails.get().body_text  # the operator opens the application to see who
+    assert application.events.filter(action="nudged", actor=paula).count() == 1
+    application.refresh_from_db()
+    assert application.status == Status.PENDING  # the decision stays the operator's
+    status_page = client_for(application.user).get(reverse("enrolment:status")).text
+    assert "relancés" not in status_page  # an internal step
+
+
+def test_an_application_within_the_operator_s_delay_cannot_be_chased(client_for, oscar, paula, settings):
+    settings.ENROLMENT_ESCALATION_DAYS = 10
+    application = _left_pending(3, oscar)
+
+    response = client_for(paula).post(reverse("enrolment:platform_nudge", args=[application.pk]))
+
+    assert response.status_code == 403
+    assert not OutboxMessage.objects.filter(kind="enrolment_nudged").exists()
+
+
+def test_only_the_platform_manager_chases_an_operator(client_for, oscar, alice, paula, settings):
+    settings.ENROLMENT_ESCALATION_DAYS = 10
+    application = _left_pending(12, oscar)
+    url = reverse("enrolment:platform_nudge", args=[application.pk])
+
+    assert client_for(oscar).post(url).status_code == 403
+    assert client_for(alice).post(url).status_code == 403
+    assert not application.events.filter(action="nudged").exists()

@@ -100,3 +100,26 @@ def test_an_old_post_is_found_when_the_last_month_has_too_few_matches(alice, pra
     Post.objects.filter(topic=old).update(created_at=timezone.now() - timedelta(days=400))
 
     assert [p.topic for p in search.search_posts(search.Filters(q="portfolio"))] == [old]
+
+
+def test_excerpts_keep_the_original_accents_and_ligatures(alice, practices, write):
+    write(alice, practices, title="Un sujet", body="Le cœur du métier : l'évaluation des compétences.")
+
+    excerpt = search.search_posts(search.Filters(q="evaluation"))[0].excerpt_html
+
+    assert "cœur du métier" in excerpt and "<mark>évaluation</mark>" in excerpt
+
+
+def test_texts_are_folded_in_python_exactly_as_the_database_folds_them(db):
+    import importlib
+
+    from django.db import connection
+
+    migration = importlib.import_module("comcep.migrations.0004_search_functions")  # where folding is defined
+    text = migration.ACCENTED + " œuvre Œdipe ex æquo Æ — ça, déjà, naïf, où, l'Œil ÿ ß ø 日本"
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT public.comcep_unaccent(%s)", [text])
+        folded_by_database = cursor.fetchone()[0]
+
+    assert text.translate(search._full_fold()) == folded_by_database
