@@ -111,10 +111,13 @@ DATABASES = {"default": env.db_url_config(ensure_database_url(BASE_DIR))}
 DATABASES["default"]["HOST"] = unquote(DATABASES["default"]["HOST"])
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-# Parameters bound by the server, so that PostgreSQL plans a statement run often once per
-# connection rather than on every request (planning cost more than running on the hot pages).
+# Parameters bound by the server, and a statement run five times on a connection prepared
+# there, so that PostgreSQL plans it once rather than on every request (on the hot pages,
+# planning cost more than running). Behind a pooler that cannot keep prepared statements
+# (PgBouncer before 1.21 in transaction mode), set DATABASE_PREPARED_STATEMENTS=0.
 DATABASES["default"].setdefault("OPTIONS", {}).update(
-    server_side_binding=True, prepare_threshold=env.int("DATABASE_PREPARE_THRESHOLD", default=5),
+    server_side_binding=True,
+    prepare_threshold=5 if env.bool("DATABASE_PREPARED_STATEMENTS", default=True) else None,
 )
 # Test databases carry the run's process id, so concurrent test runs never collide.
 DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
@@ -284,6 +287,11 @@ CELERY_BEAT_SCHEDULE["forum-weekly-digests"] = {
     "task": "forum.tasks.send_digests",
     "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
     "args": ("weekly",),
+}
+# Images uploaded but never published in a post are deleted after a day.
+CELERY_BEAT_SCHEDULE["forum-delete-unused-images"] = {
+    "task": "forum.tasks.delete_unused_images",
+    "schedule": env.int("FORUM_IMAGE_SWEEP_SECONDS", default=3600),
 }
 
 # --- Security -------------------------------------------------------------------------

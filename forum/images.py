@@ -3,19 +3,30 @@
 from __future__ import annotations
 
 import io
+import re
+from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 
 from comcep.models import Member
-from forum.models import Attachment
+from forum.models import Attachment, Draft, Post
+from forum.rendering import ATTACHMENT_PREFIX
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # refuse decompression bombs before decoding
 MAX_SIDE = 1600  # longest side once resized
 FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+# How an attachment appears in a text: the URL of forum:attachment, /forum/images/<pk>.<ext>,
+# as the upload view hands it to the editor.
+ATTACHMENT_URL_RE = re.compile(re.escape(ATTACHMENT_PREFIX) + r"(\d+)\.(\w{1,5})\b")
+# An upload that no post has taken up after this long was abandoned.
+UNUSED_AFTER = timedelta(hours=24)
 
 
 def reencode(data: bytes) -> tuple[bytes, str, int, int]:
@@ -57,3 +68,60 @@ def store_image(*, uploader: Member, upload) -> Attachment:
     attachment.image.save(f"image.{ext}", ContentFile(content), save=False)
     attachment.save()
     return attachment
+
+
+def attachments_in(text: str) -> set[tuple[int, str]]:
+    """The (id, extension) pairs of the attachments a text shows."""
+    return {(int(pk), ext) for pk, ext in ATTACHMENT_URL_RE.findall(text)}
+
+
+def link_attachments(post: Post) -> int:
+    """Tie to ``post`` the images its author uploaded and its text shows.
+
+    Only the author's own uploads are taken (someone else's image URL pasted in stays theirs),
+    and an image already tied to a post keeps that post: removing it from a text later does
+    not untie it either, since the post's history still shows it.
+    """
+    shown = attachments_in(post.body)
+    if not shown:
+        return 0
+    matching = Q()
+    for pk, ext in shown:
+        matching |= Q(pk=pk, extension=ext)
+    return Attachment.objects.filter(matching, uploader_id=post.author_id, post=None).update(post=post)
+
+
+def delete_unused_attachments(*, now=None) -> int:
+    """Delete the uploads never tied to a post and older than UNUSED_AFTER; their number.
+
+    An upload still shown in one of its uploader's drafts is kept: the draft may yet be
+    published. Each one goes in its own transaction, row first, file once the row is gone.
+    """
+    cutoff = (now or timezone.now()) - UNUSED_AFTER
+    candidates = list(
+        Attachment.objects.filter(post=None, created_at__lt=cutoff)
+        .order_by("pk").values_list("pk", "extension", "uploader_id")
+    )
+    if not candidates:
+        return 0
+    in_drafts = set()
+    drafts = Draft.objects.filter(member_id__in={uploader for _pk, _ext, uploader in candidates},
+                                  body__contains=ATTACHMENT_PREFIX).values_list("member_id", "body")
+    for member_id, body in drafts:
+        in_drafts |= {(pk, ext, member_id) for pk, ext in attachments_in(body)}
+    return sum(_delete_unused(pk, cutoff) for pk, ext, uploader in candidates
+               if (pk, ext, uploader) not in in_drafts)
+
+
+@transaction.atomic
+def _delete_unused(attachment_id: int, cutoff) -> bool:
+    # Locked and checked again: a post published meanwhile may have just taken it up.
+    attachment = (Attachment.objects.select_for_update(skip_locked=True)
+                  .filter(pk=attachment_id, post=None, created_at__lt=cutoff).first())
+    if attachment is None:
+        return False
+    storage, name = attachment.image.storage, attachment.image.name
+    attachment.delete()
+    # The file goes only once the row is surely gone: never a row without its file.
+    transaction.on_commit(lambda: storage.delete(name))
+    return True

@@ -46,40 +46,68 @@ def member_from_token(token: str) -> int | None:
         return None
 
 
-def post_created(post: Post, *, rendered, new_topic: bool) -> list[Notification]:
-    """Fan a new post out to the mentioned, the quoted, the replied-to and the watchers."""
-    topic = post.topic
+def _strongest(reasons: dict[int, str], member_ids: Iterable[int], kind: str) -> None:
+    """Record ``kind`` for each member unless a stronger reason is already recorded."""
+    for member_id in member_ids:
+        current = reasons.get(member_id)
+        if current is None or PRIORITY.index(kind) < PRIORITY.index(current):
+            reasons[member_id] = kind
+
+
+def _addressed(rendered) -> dict[int, str]:
+    """The members a text speaks to directly: the mentioned, and the authors of quoted posts."""
     reasons: dict[int, str] = {}
-
-    def add(member_ids: Iterable[int], kind: str) -> None:
-        for member_id in member_ids:
-            current = reasons.get(member_id)
-            if current is None or PRIORITY.index(kind) < PRIORITY.index(current):
-                reasons[member_id] = kind
-
-    if new_topic:
-        add(WatchedCategory.objects.filter(category_id=topic.category_id).values_list("member_id",
-                                                                                     flat=True),
-            NotificationKind.NEW_TOPIC)
-    else:
-        add(WatchedTopic.objects.filter(topic=topic).values_list("member_id", flat=True),
-            NotificationKind.REPLY)
-    if post.reply_to_id:
-        add([post.reply_to.author_id], NotificationKind.REPLY)
     if rendered.quoted_post_ids:
-        add(Post.objects.filter(pk__in=rendered.quoted_post_ids).values_list("author_id", flat=True),
-            NotificationKind.QUOTE)
+        _strongest(reasons,
+                   Post.objects.filter(pk__in=rendered.quoted_post_ids).values_list("author_id", flat=True),
+                   NotificationKind.QUOTE)
     if rendered.mentioned:
-        add(Member.objects.filter(pseudonym_key__in=rendered.mentioned).values_list("pk", flat=True),
-            NotificationKind.MENTION)
+        _strongest(reasons,
+                   Member.objects.filter(pseudonym_key__in=rendered.mentioned).values_list("pk", flat=True),
+                   NotificationKind.MENTION)
+    return reasons
+
+
+def _send_reasons(post: Post, reasons: dict[int, str]) -> list[Notification]:
+    """One notification per member, of their strongest reason; never to the post's author."""
     reasons.pop(post.author_id, None)
     by_kind: dict[str, list[int]] = {}
     for member_id, kind in reasons.items():
         by_kind.setdefault(kind, []).append(member_id)
     created = []
     for kind, member_ids in by_kind.items():
-        created += send(recipients=member_ids, kind=kind, actor=post.author, topic_id=topic.pk, post=post)
+        created += send(recipients=member_ids, kind=kind, actor=post.author, topic_id=post.topic_id,
+                        post=post)
     return created
+
+
+def post_created(post: Post, *, rendered, new_topic: bool) -> list[Notification]:
+    """Fan a new post out to the mentioned, the quoted, the replied-to and the watchers."""
+    topic = post.topic
+    reasons: dict[int, str] = {}
+    if new_topic:
+        _strongest(reasons, WatchedCategory.objects.filter(category_id=topic.category_id)
+                   .values_list("member_id", flat=True), NotificationKind.NEW_TOPIC)
+    else:
+        _strongest(reasons, WatchedTopic.objects.filter(topic=topic).values_list("member_id", flat=True),
+                   NotificationKind.REPLY)
+    if post.reply_to_id:
+        _strongest(reasons, [post.reply_to.author_id], NotificationKind.REPLY)
+    for member_id, kind in _addressed(rendered).items():
+        _strongest(reasons, [member_id], kind)
+    return _send_reasons(post, reasons)
+
+
+def post_edited(post: Post, *, before, after) -> list[Notification]:
+    """Tell the members an edit newly mentions or quotes, as a new post would have told them.
+
+    ``before`` and ``after`` are the renderings of the previous and the new text. A member
+    the previous text already mentioned or quoted was told then, so is not told twice for the
+    same post; watchers are not told of edits at all.
+    """
+    already = _addressed(before)
+    reasons = {member_id: kind for member_id, kind in _addressed(after).items() if member_id not in already}
+    return _send_reasons(post, reasons)
 
 
 def send(*, recipients: Iterable[int], kind: str, actor: Member | None, topic_id: int,

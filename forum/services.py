@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from comcep.models import Member
 from comcep.pseudonyms import key as pseudonym_key
-from forum import notify, rendering
+from forum import images, notify, rendering
 from forum.models import (
     Category,
     Draft,
@@ -94,6 +94,7 @@ def _add_post(*, actor: Member, topic: Topic, body: str, reply_to: Post | None, 
         topic=topic, number=number, author=actor, reply_to=reply_to, body=body,
         body_html=rendered.html, created_at=now, headline=topic.title if number == 1 else "",
     )
+    images.link_attachments(post)
     Topic.objects.filter(pk=topic.pk).update(post_count=number, last_post_at=now, last_poster=actor,
                                              revision=NEXT_REVISION)
     Category.objects.filter(pk=topic.category_id).update(post_count=F("post_count") + 1,
@@ -145,15 +146,23 @@ def create_post(*, actor: Member, topic: Topic, body: str, reply_to: Post | None
 
 @transaction.atomic
 def edit_post(*, actor: Member, post: Post, body: str) -> Post:
-    """Keep the former text as a revision, then render the new one."""
+    """Keep the former text as a revision, then render the new one.
+
+    Members the new text mentions or quotes, and the previous one did not, are told as they
+    would be of a new post; images the new text shows are tied to the post.
+    """
     if body == post.body:
         return post
+    before = render_body(post.body)
+    after = render_body(body)
     PostRevision.objects.create(post=post, body=post.body, created_at=post.edited_at or post.created_at)
     post.body = body
-    post.body_html = render_body(body).html
+    post.body_html = after.html
     post.edited_at = timezone.now()
     post.save(update_fields=["body", "body_html", "edited_at"])
+    images.link_attachments(post)
     _topic_pages_changed(post.topic_id)
+    notify.post_edited(post, before=before, after=after)
     return post
 
 
@@ -314,27 +323,35 @@ def move_topic(*, actor: Member, topic: Topic, category: Category, reason: str =
     _log(actor, ModerationAction.Action.MOVE, topic, reason=reason or f"{old} → {category.name}")
 
 
+# Temporary numbers while posts change topic or place, far above any real number, so that no
+# number is ever taken twice under the (topic, number) unique constraint, which PostgreSQL
+# checks row by row during an UPDATE.
+_RENUMBER_OFFSET = 1_000_000
+
+
 @transaction.atomic
 def merge_topics(*, actor: Member, source: Topic, target: Topic, reason: str = "") -> Topic:
-    """Append the posts of ``source`` after those of ``target``, then remove ``source``.
+    """Move the posts of ``source`` into ``target``, in date order among its own, then remove
+    ``source``.
 
-    Watchers, read marks and notifications follow the posts; the moderation log keeps
-    the act (on the target, since the source is gone).
+    Watchers and notifications follow the posts; the moderation log keeps the act (on the
+    target, since the source is gone). Read marks of the target now stand for the same post as
+    before, at its new number: the posts of ``source`` written before it count as read, the
+    later ones as unread. Read marks of the source are dropped, so its readers find the merged
+    topic new.
     """
     if source.pk == target.pk:
         raise ValidationError(_("Un sujet ne peut pas être fusionné avec lui-même."), code="same_topic")
     topics = {t.pk: t for t in Topic.objects.select_for_update().filter(pk__in=[source.pk, target.pk])}
     source, target = topics[source.pk], topics[target.pk]
-    offset = target.post_count
-    # Two steps, so that no number is ever taken twice under the unique constraint.
-    Post.objects.filter(topic=source).update(number=F("number") + 1_000_000)
     Post.objects.filter(topic=source).update(topic=target, headline="",
-                                             number=F("number") - 1_000_000 + offset)
-    last = max(source.last_post_at, target.last_post_at)
-    newer = source if source.last_post_at > target.last_post_at else target
-    last_poster_id = newer.last_poster_id
-    Topic.objects.filter(pk=target.pk).update(post_count=offset + source.post_count, last_post_at=last,
-                                              last_poster_id=last_poster_id, revision=NEXT_REVISION)
+                                             number=F("number") + 2 * _RENUMBER_OFFSET)
+    _follow_read_marks_to_new_numbers(target, read_up_to=target.post_count)
+    _renumber_by_date(target)
+    last = Post.objects.filter(topic=target).order_by("-number").only("created_at", "author_id").first()
+    Topic.objects.filter(pk=target.pk).update(post_count=target.post_count + source.post_count,
+                                              last_post_at=last.created_at, last_poster_id=last.author_id,
+                                              revision=NEXT_REVISION)
     already = WatchedTopic.objects.filter(topic=target).values("member_id")
     WatchedTopic.objects.filter(topic=source).exclude(member_id__in=already).update(topic=target)
     from forum.models import Notification, TopicRead
@@ -351,6 +368,55 @@ def merge_topics(*, actor: Member, source: Topic, target: Topic, reason: str = "
     target.refresh_from_db()
     _log(actor, ModerationAction.Action.MERGE, target, reason=reason or f"« {title} » → « {target.title} »")
     return target
+
+
+def _new_numbers_sql() -> str:
+    """Each post of a topic (%(topic)s) with the number its place by date gives it."""
+    return (
+        f"SELECT id, number, row_number() OVER (ORDER BY created_at, id) AS new_number "
+        f"FROM {Post._meta.db_table} WHERE topic_id = %(topic)s"
+    )
+
+
+def _follow_read_marks_to_new_numbers(topic: Topic, *, read_up_to: int) -> None:
+    """Point each read mark of ``topic`` at the new number of the post it stood for.
+
+    Called while the topic's own posts still carry their numbers (1 to ``read_up_to``) and the
+    arrivals carry temporary ones, before ``_renumber_by_date``.
+    """
+    from forum.models import TopicRead
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {TopicRead._meta.db_table} r SET last_read_number = p.new_number "
+            f"FROM ({_new_numbers_sql()}) p "
+            f"WHERE r.topic_id = %(topic)s AND r.last_read_number > 0 "
+            f"AND p.number = LEAST(r.last_read_number, %(read_up_to)s)",
+            {"topic": topic.pk, "read_up_to": read_up_to},
+        )
+
+
+def _renumber_by_date(topic: Topic) -> None:
+    """Number the posts of ``topic`` 1, 2, … by (created_at, id); the title goes with number 1.
+
+    Two steps: all numbers first move above the temporary range of the posts that arrived,
+    then take their final values, none of which is still held by another row.
+    """
+    table = Post._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET number = number + %(offset)s "
+            f"WHERE topic_id = %(topic)s AND number < %(offset)s",
+            {"topic": topic.pk, "offset": _RENUMBER_OFFSET},
+        )
+        cursor.execute(
+            f"UPDATE {table} p SET number = o.new_number FROM ({_new_numbers_sql()}) o "
+            f"WHERE p.id = o.id AND p.number <> o.new_number",
+            {"topic": topic.pk},
+        )
+    # The search finds a topic by its title through the post numbered 1, and only through it.
+    Post.objects.filter(topic=topic).exclude(number=1).exclude(headline="").update(headline="")
+    Post.objects.filter(topic=topic, number=1).exclude(headline=topic.title).update(headline=topic.title)
 
 
 # --- Drafts ---------------------------------------------------------------------------

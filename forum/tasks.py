@@ -1,8 +1,9 @@
-"""Forum jobs: the email digests. Thin and idempotent (a digest marks what it sent)."""
+"""Forum jobs: the email digests, the sweep of unused images. Thin and idempotent (a digest
+marks what it sent; a deleted image is no longer found)."""
 
 from celery import shared_task
 
-from forum import notify
+from forum import images, notify
 from forum.models import EmailFrequency
 
 
@@ -20,3 +21,9 @@ def send_digests(frequency: str) -> int:
 @shared_task(acks_late=True)
 def send_digest(member_id: int, frequency: str) -> bool:
     return notify.send_digest(member_id, frequency)
+
+
+@shared_task(acks_late=True)
+def delete_unused_images() -> int:
+    """Delete the images uploaded more than a day ago that no post shows."""
+    return images.delete_unused_attachments()

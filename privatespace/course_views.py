@@ -132,7 +132,7 @@ def lesson_file(request, pk: int):
     lesson = permissions.get_viewable_lesson(request.user, pk)
     if lesson.kind != LessonKind.FILE or lesson.own_file is None:
         raise Http404
-    return file_response(lesson.own_file)
+    return file_response(request, lesson.own_file)
 
 
 def _follow_or_404(request, lesson):

@@ -10,7 +10,7 @@ import mimetypes
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from comcep.files import ranged_file_response
 from comcep.permissions import community_required
 from privatespace import library, permissions, services
 from privatespace.forms import (
@@ -270,10 +271,11 @@ def file_detail(request, key):
 def download_file(request, key):
     """The only way to a file's bytes: its owner, and nobody else (404)."""
     private_file = permissions.get_own_file(request.user, key)
-    return file_response(private_file)
+    return file_response(request, private_file)
 
 
-def file_response(private_file: PrivateFile) -> FileResponse:
+def file_response(request, private_file: PrivateFile) -> HttpResponse:
+    """The file's bytes; a byte range when asked, so that a personal video can be sought in."""
     try:
         handle = private_file.file.open("rb")
     except FileNotFoundError as error:
@@ -283,8 +285,8 @@ def file_response(private_file: PrivateFile) -> FileResponse:
     if extension and not filename.lower().endswith(extension):
         filename += extension
     inline = private_file.kind in INLINE_KINDS or private_file.mime_type == "application/pdf"
-    response = FileResponse(handle, as_attachment=not inline, filename=filename,
-                            content_type=private_file.mime_type)
+    response = ranged_file_response(request, handle, content_type=private_file.mime_type,
+                                    download_name=filename, as_attachment=not inline)
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; media-src 'self'; sandbox"

@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.files.uploadhandler import StopUpload, TemporaryFileUploadHandler
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from comcep import roles
+from comcep.files import ranged_file_response
 from comcep.permissions import community_required, role_required
 from comcep.roles import Role
 from resources import cards, conf, ics, permissions, services
@@ -273,7 +274,10 @@ def media(request, pk: int, name: str):
     if not path.is_file():
         raise Http404
     content_type = mimetypes.guess_type(download_name or path.name)[0] or "application/octet-stream"
-    return _ranged_file_response(request, path, content_type, download_name)
+    response = ranged_file_response(request, path.open("rb"), content_type=content_type,
+                                    download_name=download_name)
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 def _media_path(resource: Resource, name: str) -> tuple[str, str | None]:
@@ -293,50 +297,6 @@ def _media_path(resource: Resource, name: str) -> tuple[str, str | None]:
         if caption:
             return caption.path, None
     raise Http404
-
-
-def _ranged_file_response(request, path: Path, content_type: str, download_name: str | None):
-    """A file, honouring a single byte range so that the player can seek."""
-    size = path.stat().st_size
-    header = request.headers.get("Range", "")
-    if header.startswith("bytes=") and "," not in header:
-        first, _sep, last = header[6:].partition("-")
-        try:
-            if first:
-                start, end = int(first), min(int(last) if last else size - 1, size - 1)
-            else:
-                start, end = max(size - int(last), 0), size - 1
-        except ValueError:
-            start, end = 0, size - 1
-        if start > end or start >= size:
-            response = HttpResponse(status=416)
-            response["Content-Range"] = f"bytes */{size}"
-            return response
-        handle = path.open("rb")
-        handle.seek(start)
-        response = FileResponse(_limited(handle, end - start + 1), status=206,
-                                content_type=content_type)
-        response["Content-Range"] = f"bytes {start}-{end}/{size}"
-        response["Content-Length"] = str(end - start + 1)
-    else:
-        response = FileResponse(path.open("rb"), content_type=content_type,
-                                as_attachment=bool(download_name), filename=download_name or "")
-    response["Accept-Ranges"] = "bytes"
-    response["Cache-Control"] = "private, max-age=3600"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
-def _limited(handle, length: int, chunk: int = 64 * 1024):
-    try:
-        while length > 0:
-            data = handle.read(min(chunk, length))
-            if not data:
-                break
-            length -= len(data)
-            yield data
-    finally:
-        handle.close()
 
 
 # --- Moderation ---------------------------------------------------------------------------

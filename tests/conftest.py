@@ -152,7 +152,10 @@ class Worker:
     log: Path
 
     def sent_mail(self) -> list[str]:
-        return [p.read_text() for p in sorted(self.mail_dir.glob("*.log"))]
+        # The file backend creates its file before writing to it: only finished messages count
+        # (each ends with its separator line).
+        texts = (p.read_text() for p in sorted(self.mail_dir.glob("*.log")))
+        return [text for text in texts if text.endswith("-" * 79 + "\n")]
 
 
 def start_worker(tmp_dir: Path, *, extra_env: dict | None = None) -> Worker:

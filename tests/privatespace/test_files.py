@@ -51,6 +51,22 @@ def test_the_owner_downloads_their_file_through_the_checking_view(alice, client_
     assert response["X-Content-Type-Options"] == "nosniff"
 
 
+def test_the_owner_seeks_in_a_personal_file_by_byte_range_and_nobody_else_does(alice, bob, client_for):
+    private_file = make_file(alice)
+
+    part = client_for(alice).get(private_file.download_url, HTTP_RANGE="bytes=4-11")
+    tail = client_for(alice).get(private_file.download_url, HTTP_RANGE="bytes=-5")
+    beyond = client_for(alice).get(private_file.download_url, HTTP_RANGE=f"bytes={len(PDF_BYTES) + 10}-")
+    someone_else = client_for(bob).get(private_file.download_url, HTTP_RANGE="bytes=0-9")
+
+    assert part.status_code == 206 and b"".join(part.streaming_content) == PDF_BYTES[4:12]
+    assert part["Content-Range"] == f"bytes 4-11/{len(PDF_BYTES)}" and part["Accept-Ranges"] == "bytes"
+    assert "no-store" in part["Cache-Control"]
+    assert b"".join(tail.streaming_content) == PDF_BYTES[-5:]
+    assert beyond.status_code == 416
+    assert someone_else.status_code == 404
+
+
 def test_the_quota_is_shown_as_a_bar(alice, client_for, settings):
     settings.PRIVATESPACE_QUOTA_BYTES = 1000
     make_file(alice)
