@@ -267,21 +267,42 @@ def seed() -> None:
     log("seeded")
 
 
-def session_cookie() -> str:
-    """A signed-in session for member #1, stored as the site stores them."""
+def session_cookie(user_id: int = 1) -> str:
+    """A signed-in session for a member, stored as the site stores them."""
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.cached_db import SessionStore
 
     from comcep.models import User
 
-    user = User.objects.get(pk=1)
+    user = User.objects.get(pk=user_id)
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "comcep.auth.Backend"  # what a sign-in through the site stores
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
     return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+
+
+VARIED_TOPICS, VARIED_MEMBERS = 1_000, 200
+
+
+def varied_script() -> str:
+    """A wrk script that asks for page 1 of a random long topic as a random member."""
+    import tempfile
+
+    cookies = [session_cookie(member) for member in range(2, VARIED_MEMBERS + 2)]
+    paths = [f"/forum/sujet/{topic}/?page=1" for topic in range(1, VARIED_TOPICS + 1)]  # the long topics
+    lua = ("cookies = {" + ",".join(f'"{c}"' for c in cookies) + "}\n"
+           "paths = {" + ",".join(f'"{p}"' for p in paths) + "}\n"
+           "request = function()\n"
+           "  local cookie = cookies[math.random(#cookies)]\n"
+           "  return wrk.format('GET', paths[math.random(#paths)],\n"
+           "    {Host = wrk.headers['Host'], Cookie = cookie})\n"
+           "end\n")
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+        handle.write(lua)
+    return handle.name
 
 
 def start_server(workers: int, threads: int = 1) -> subprocess.Popen:
@@ -309,10 +330,11 @@ def get(path: str, cookie: str) -> tuple[int, bytes]:
         return response.status, response.read()
 
 
-def run_wrk(path: str, cookie: str, duration: int, *, threads: int = 2, connections: int = 8) -> dict:
+def run_wrk(path: str, cookie: str, duration: int, *, threads: int = 2, connections: int = 8,
+            script: str | None = None) -> dict:
     out = subprocess.run(
         ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", "-H", f"Cookie: {cookie}",
-         f"http://127.0.0.1:{PORT}{path}"],
+         *(["-s", script] if script else []), f"http://127.0.0.1:{PORT}{path}"],
         capture_output=True, text=True, check=True,
     ).stdout
 
@@ -391,6 +413,13 @@ def main() -> None:
             results[name] = run_wrk(path, cookie, args.duration)
             # One connection at a time: the service time of a request, without queueing.
             alone[name] = run_wrk(path, cookie, 5, threads=1, connections=1)
+        if pages:
+            # Many readers on many topics, in random order: most pages are read for the first
+            # time by their reader (a read mark is written), and the shared parts of a topic
+            # page are built the first time anyone opens it.
+            name = f"topic pages, {VARIED_TOPICS} topics × {VARIED_MEMBERS} members, at random"
+            log(f"wrk -t2 -c8 -d{args.duration}s over {name}")
+            results[name] = run_wrk("/", cookie, args.duration, script=varied_script())
         search = measure_search(cookie, args.search_rounds)
     finally:
         os.killpg(server.pid, signal.SIGTERM)

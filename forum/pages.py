@@ -135,31 +135,30 @@ def post_views(topic: Topic, page: int) -> list[PostView]:
 
 def _build_post_views(topic: Topic, page: int) -> list[PostView]:
     start = (page - 1) * POSTS_PER_PAGE + 1
-    posts = (
+    rows = (
         Post.objects.filter(topic=topic, number__gte=start, number__lt=start + POSTS_PER_PAGE)
-        .select_related("author")
-        .only("pk", "topic_id", "number", "author_id", "created_at", "edited_at", "is_hidden",
-              "hidden_reason", "thanks_count", "body_html", "author__pseudonym")
         .order_by("number")
+        # Tuples rather than instances: this runs each time a page is first opened.
+        .values_list("pk", "topic_id", "number", "author_id", "created_at", "edited_at", "is_hidden",
+                     "hidden_reason", "thanks_count", "body_html", "author__pseudonym")
     )
     edited = escape(_("modifié"))
     # "j M Y H:i", with the month names of the active language looked up once.
     months = [escape(date_format(datetime(2000, m, 1), "M")) for m in range(1, 13)]
     views = []
-    for post in posts:
-        when = timezone.localtime(post.created_at)
-        stamp = (f'<a class="muted post-link" href="/forum/message/{post.pk}/">#{post.number} · '
+    for (pk, topic_id, number, author_id, created_at, edited_at, is_hidden, hidden_reason, thanks_count,
+         body_html, pseudonym) in rows:
+        when = timezone.localtime(created_at)
+        stamp = (f'<a class="muted post-link" href="/forum/message/{pk}/">#{number} · '
                  f'<time datetime="{when.isoformat()}">{when.day} {months[when.month - 1]} {when.year} '
                  f"{when:%H:%M}</time></a>")
-        if post.edited_at:
-            stamp += f'<a class="muted small" href="/forum/message/{post.pk}/historique/">{edited}</a>'
+        if edited_at:
+            stamp += f'<a class="muted small" href="/forum/message/{pk}/historique/">{edited}</a>'
         views.append(PostView(
-            pk=post.pk, topic_id=post.topic_id, number=post.number, author_id=post.author_id,
-            created_at=post.created_at, is_hidden=post.is_hidden, hidden_reason=post.hidden_reason,
-            thanks_count=post.thanks_count,
-            author_html=(f'<a class="author" href="/forum/membres/{post.author_id}/">'
-                         f"{escape(post.author.pseudonym)}</a>"),
-            stamp_html=stamp, body_html=post.body_html,
+            pk=pk, topic_id=topic_id, number=number, author_id=author_id, created_at=created_at,
+            is_hidden=is_hidden, hidden_reason=hidden_reason, thanks_count=thanks_count,
+            author_html=f'<a class="author" href="/forum/membres/{author_id}/">{escape(pseudonym)}</a>',
+            stamp_html=stamp, body_html=body_html,
         ))
     return views
 

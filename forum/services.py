@@ -167,14 +167,25 @@ def edit_post(*, actor: Member, post: Post, body: str) -> Post:
 
 
 def mark_read(member: Member, topic: Topic, number: int) -> None:
-    """Remember that ``member`` read ``topic`` up to post ``number`` (never backwards)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO forum_topicread (member_id, topic_id, last_read_number) VALUES (%s, %s, %s) "
-            "ON CONFLICT (topic_id, member_id) DO UPDATE SET last_read_number = "
-            "GREATEST(forum_topicread.last_read_number, EXCLUDED.last_read_number)",
-            [member.pk, topic.pk, number],
-        )
+    """Remember that ``member`` read ``topic`` up to post ``number`` (never backwards).
+
+    Read from a page view (outside any transaction), the mark is committed without waiting
+    for the disk: a mark lost in a crash only shows a few posts as unread again, and the
+    reader does not wait for a flush on every first visit. Within a write (a new post), it
+    commits durably with that write.
+    """
+    sql = (
+        "INSERT INTO forum_topicread (member_id, topic_id, last_read_number) VALUES (%s, %s, %s) "
+        "ON CONFLICT (topic_id, member_id) DO UPDATE SET last_read_number = "
+        "GREATEST(forum_topicread.last_read_number, EXCLUDED.last_read_number)"
+    )
+    if connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [member.pk, topic.pk, number])
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL synchronous_commit = off")
+        cursor.execute(sql, [member.pk, topic.pk, number])
 
 
 @transaction.atomic

@@ -4,6 +4,7 @@ rights or state to another."""
 
 from __future__ import annotations
 
+import pytest
 from django.urls import reverse
 
 from comcep import roles
@@ -145,3 +146,16 @@ def test_each_language_gets_its_own_shared_page(client_for, alice, bob, practice
     english = category_page(bob_client, practices)
 
     assert "1 reply" in english and "réponse" not in english
+
+
+@pytest.mark.django_db(transaction=True)
+def test_opening_a_page_outside_any_transaction_marks_it_read(client_for, alice, bob, practices, write,
+                                                               reply):
+    from forum.models import TopicRead
+
+    topic = write(alice, practices)
+    reply(alice, topic)
+
+    page(client_for(bob), topic)
+
+    assert TopicRead.objects.get(member=bob.member, topic=topic).last_read_number == 2
