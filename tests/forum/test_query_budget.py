@@ -56,3 +56,21 @@ def test_a_topic_page_has_a_flat_query_budget(client_for, alice, practices, post
         response = client.get(reverse("forum:topic", args=[topic.pk]) + "?page=1")
     assert response.status_code == 200
     assert response.text.count('<article class="post') == posts
+
+
+@pytest.mark.parametrize("topics,authors", [(3, 2), (40, 8)])
+def test_a_search_with_every_filter_has_a_flat_query_budget(client_for, alice, practices, topics, authors,
+                                                            django_assert_max_num_queries):
+    fill(practices, topics=topics, posts_per_topic=3, authors=authors)
+    client = client_for(alice)
+    client.get(reverse("forum:index"))
+    author = practices.topics.order_by("pk").first().author.pseudonym
+
+    with django_assert_max_num_queries(BUDGET):
+        response = client.get(reverse("forum:search"), {
+            "q": "orientation", "category": practices.pk, "tag": "vae", "author": author,
+            "since": "2020-01-01", "until": "2099-12-31",
+        })
+    assert response.status_code == 200
+    assert response.text.count('<li class="card">') == len(
+        [t for t in practices.topics.all() if t.author.pseudonym == author])  # their first posts
