@@ -1,4 +1,4 @@
-"""The forum in a browser, at phone and desktop widths.
+"""The forum in a browser, at phone, tablet and desktop widths.
 
 Alice opens a question; Bob replies quoting her and mentioning the moderator;
 Alice is notified, accepts Bob's answer; a flag on a post reaches the moderation
@@ -11,13 +11,6 @@ from playwright.sync_api import expect
 from forum.models import Category, Post, StartPolicy
 from tests import factories
 from tests.e2e.conftest import VIEWPORTS, sign_in
-
-
-@pytest.fixture(params=["phone", "desktop"], ids=["phone", "desktop"])
-def viewport(request, page):
-    page.set_viewport_size(VIEWPORTS[request.param])
-    page.set_default_timeout(15_000)
-    return request.param
 
 
 @pytest.fixture
