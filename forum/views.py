@@ -410,14 +410,15 @@ def unsubscribe(request, token):
 def search_view(request):
     form = forms.SearchForm(request.GET or None)
     results = []
-    if form.is_valid() and form.cleaned_data.get("q"):
+    searched = form.is_valid() and bool(form.cleaned_data.get("q"))
+    if searched:
         data = form.cleaned_data
         results = search.search_posts(search.Filters(
             q=data["q"], category=data["category"].pk if data["category"] else None,
             tag=data["tag"], author=data["author"], since=data["since"], until=data["until"],
         ))
     return render(request, "forum/search.html", _context(
-        request, form=form, results=results, results_html=html.search_results(results),
+        request, form=form, searched=searched, results=results, results_html=html.search_results(results),
         categories=Category.objects.only("pk", "name")))
 
 

@@ -123,3 +123,11 @@ def test_texts_are_folded_in_python_exactly_as_the_database_folds_them(db):
         folded_by_database = cursor.fetchone()[0]
 
     assert text.translate(search._full_fold()) == folded_by_database
+
+
+def test_a_bad_date_is_explained_in_french_and_what_was_typed_is_kept(client_for, bob, corpus):
+    page = client_for(bob).get(reverse("forum:search"), {"q": "evaluation", "since": "hier soir"}).text
+
+    assert "Depuis le : Saisissez une date valide." in page
+    assert 'value="evaluation"' in page and 'value="hier soir"' in page
+    assert "résultat" not in page  # nothing was searched with half the filters
