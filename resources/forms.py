@@ -149,6 +149,11 @@ class DeclineForm(forms.Form):
                              max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("Pourquoi la retirer ? (transmis à la personne qui l'a proposée)"),
+                             max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
 class CaptionForm(forms.Form):
     file = forms.FileField(label=_("Sous-titres (fichier WebVTT .vtt)"))
     language = forms.ChoiceField(label=_("Langue"), choices=[("fr", "Français"), ("en", "English")])

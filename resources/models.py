@@ -34,6 +34,7 @@ class Status(models.TextChoices):
     PROPOSED = "proposed", _("proposée")
     PUBLISHED = "published", _("publiée")
     DECLINED = "declined", _("refusée")
+    WITHDRAWN = "withdrawn", _("retirée de la bibliothèque")
 
 
 class ServiceLevel(models.TextChoices):
@@ -122,6 +123,7 @@ class Resource(models.Model):
                                     blank=True, related_name="proposed_resources")
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                     blank=True, related_name="+")
+    # Why a moderator declined the proposal or withdrew the resource, shown to its proposer.
     decline_reason = models.TextField(_("motif du refus"), blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)

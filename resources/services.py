@@ -45,7 +45,7 @@ def _move(resource: Resource, to: str, *, actor, reason: str = "", allowed_from:
     changed = Resource.objects.filter(pk=resource.pk, status__in=list(allowed_from)).update(
         status=to,
         reviewed_by=actor,
-        decline_reason=reason if to == Status.DECLINED else "",
+        decline_reason=reason if to in (Status.DECLINED, Status.WITHDRAWN) else "",
         published_at=timezone.now() if to == Status.PUBLISHED else None,
     )
     if changed != 1:
@@ -95,10 +95,11 @@ def update_resource(resource: Resource, *, actor, tags: Iterable[str] | None = N
 
 @transaction.atomic
 def publish_resource(resource: Resource, *, actor) -> bool:
-    """A moderator publishes a proposal (or a declined one, on second thoughts); the proposer is told."""
+    """A moderator publishes a proposal (or a declined or withdrawn one, on second thoughts); the
+    proposer is told."""
     permissions.check_moderate(actor)
     if not _move(resource, Status.PUBLISHED, actor=actor,
-                 allowed_from=[Status.PROPOSED, Status.DECLINED]):
+                 allowed_from=[Status.PROPOSED, Status.DECLINED, Status.WITHDRAWN]):
         return False
     record(actor=actor, action="resource.published", target=resource)
     if resource.proposed_by_id and resource.proposed_by_id != actor.pk:
@@ -120,6 +121,29 @@ def decline_resource(resource: Resource, *, actor, reason: str) -> bool:
     record(actor=actor, action="resource.declined", target=resource, reason=reason)
     if resource.proposed_by_id and resource.proposed_by_id != actor.pk:
         queue_email(template="resources_declined", to=resource.proposed_by,
+                    context={"resource": resource, "reason": reason})
+    return True
+
+
+@transaction.atomic
+def withdraw_resource(resource: Resource, *, actor, reason: str) -> bool:
+    """A moderator takes a published resource out of the library (outdated, rights, error).
+
+    Nothing is deleted: members no longer reach it (its page, the list, search, forum cards),
+    moderators and its proposer still do, with the reason, and it may be published again.
+    """
+    permissions.check_moderate(actor)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Indiquez pourquoi la ressource est retirée."), code="reason_required")
+    if resource.kind == "action":
+        raise ValidationError(_("Une action régionale s'annule depuis la gestion des actions."),
+                              code="action")
+    if not _move(resource, Status.WITHDRAWN, actor=actor, reason=reason, allowed_from=[Status.PUBLISHED]):
+        return False
+    record(actor=actor, action="resource.withdrawn", target=resource, reason=reason)
+    if resource.proposed_by_id and resource.proposed_by_id != actor.pk:
+        queue_email(template="resources_withdrawn", to=resource.proposed_by,
                     context={"resource": resource, "reason": reason})
     return True
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/modifier/", views.edit, name="edit"),
     path("<int:pk>/publier/", views.publish, name="publish"),
     path("<int:pk>/refuser/", views.decline, name="decline"),
+    path("<int:pk>/retirer/", views.withdraw, name="withdraw"),
     path("<int:pk>/video/etat/", views.video_status, name="video_status"),
     path("<int:pk>/video/sous-titres/", views.add_caption, name="add_caption"),
     path("<int:pk>/video/chapitres/", views.set_chapters, name="set_chapters"),

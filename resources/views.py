@@ -34,6 +34,7 @@ from resources.forms import (
     FilterForm,
     ResourceForm,
     VideoUploadForm,
+    WithdrawForm,
     month_bounds,
 )
 from resources.models import (
@@ -333,6 +334,27 @@ def decline(request, pk: int):
             messages.warning(request, _("Cette ressource a déjà été traitée."))
         return redirect("resources:review_queue")
     return render(request, "resources/decline.html", {"form": form, "resource": resource})
+
+
+@community_required
+def withdraw(request, pk: int):
+    resource = _resource_for(request.user, pk)
+    permissions.check_moderate(request.user)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            done = services.withdraw_resource(resource, actor=request.user,
+                                              reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if done:
+                messages.success(request, _("La ressource est retirée de la bibliothèque ; "
+                                            "la personne qui l'avait proposée reçoit le motif."))
+            else:
+                messages.warning(request, _("Cette ressource n'est plus publiée."))
+            return redirect(resource)
+    return render(request, "resources/withdraw.html", {"form": form, "resource": resource})
 
 
 # --- Regional actions ---------------------------------------------------------------------

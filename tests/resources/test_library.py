@@ -207,6 +207,51 @@ class TestProposals:
         page = client_for(alice).get(proposal.get_absolute_url()).content.decode()
         assert "Doublon : cette ressource existe déjà." in page
 
+    def test_a_moderator_withdraws_a_published_resource_with_a_reason(self, client_for, alice, bob, mod,
+                                                                      library):
+        resource = library["document"]
+        resource.proposed_by = alice
+        resource.save()
+        moderator = client_for(mod)
+        url = reverse("resources:withdraw", args=[resource.pk])
+
+        empty = moderator.post(url, {"reason": " "})
+        assert empty.status_code == 200 and "reason" in empty.context["form"].errors
+        moderator.post(url, {"reason": "Remplacé par le guide 2027."})
+
+        resource.refresh_from_db()
+        assert resource.status == Status.WITHDRAWN
+        member = client_for(bob)
+        assert member.get(resource.get_absolute_url()).status_code == 404
+        assert "Guide de l'entretien de niveau 1" not in titles(member.get(LIST))
+        assert "Guide de l'entretien de niveau 1" not in titles(member.get(LIST, {"q": "accueil"}))
+        email = OutboxMessage.objects.get(kind="resources_withdrawn")
+        assert email.to_email == alice.email and "Remplacé par le guide 2027." in email.body_text
+        assert "Remplacé par le guide 2027." in client_for(alice).get(resource.get_absolute_url()).text
+
+        moderator.post(reverse("resources:publish", args=[resource.pk]))
+        resource.refresh_from_db()
+        assert resource.status == Status.PUBLISHED
+        assert member.get(resource.get_absolute_url()).status_code == 200
+
+    def test_a_member_cannot_withdraw_a_resource(self, client_for, alice, library):
+        resource = library["document"]
+        url = reverse("resources:withdraw", args=[resource.pk])
+
+        assert client_for(alice).get(url).status_code == 403
+        assert client_for(alice).post(url, {"reason": "Je n'aime pas."}).status_code == 403
+        resource.refresh_from_db()
+        assert resource.status == Status.PUBLISHED
+
+    def test_a_withdrawn_resource_leaves_forum_cards(self, alice, mod, library):
+        from resources import cards, services
+
+        resource = library["document"]
+        services.withdraw_resource(resource, actor=mod, reason="Obsolète.")
+
+        assert cards.cards_for_paths(alice, [resource.get_absolute_url()]) == []
+        assert len(cards.cards_for_paths(mod, [resource.get_absolute_url()])) == 1
+
     def test_a_moderator_edits_a_proposal_before_publishing(self, client_for, mod, library):
         proposal = library["proposal"]
         response = client_for(mod).post(reverse("resources:edit", args=[proposal.pk]), {
