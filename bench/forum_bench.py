@@ -86,6 +86,10 @@ def setup_django(create: bool) -> None:
         if create and exists:
             conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
             exists = None
+            # Cached pages are keyed by row revisions, which start again in a new database.
+            import redis
+
+            redis.Redis.from_url(REDIS_URL).flushdb()
         if not exists:
             conn.execute(f'CREATE DATABASE "{name}"')
     import django

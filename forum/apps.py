@@ -9,6 +9,9 @@ class ForumConfig(AppConfig):
     def ready(self) -> None:
         from comcep import navigation
         from comcep.roles import Role
+        from forum import signals
+
+        signals.connect()
 
         navigation.register(_("Forum"), "forum:index", roles=Role.COMMUNITY,
                             description=_("Échanges de pratiques, questions vives du métier, "

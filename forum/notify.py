@@ -102,10 +102,14 @@ def post_edited(post: Post, *, before, after) -> list[Notification]:
     """Tell the members an edit newly mentions or quotes, as a new post would have told them.
 
     ``before`` and ``after`` are the renderings of the previous and the new text. A member
-    the previous text already mentioned or quoted was told then, so is not told twice for the
-    same post; watchers are not told of edits at all.
+    told once about this post (mentioned or quoted in it, by its first text or an earlier
+    edit) is never told again: taking a mention out and putting it back cannot flood
+    anyone's inbox. Watchers are not told of edits at all.
     """
-    already = _addressed(before)
+    already = set(_addressed(before))
+    already |= set(Notification.objects.filter(
+        post=post, kind__in=[NotificationKind.MENTION, NotificationKind.QUOTE],
+    ).values_list("recipient_id", flat=True))
     reasons = {member_id: kind for member_id, kind in _addressed(after).items() if member_id not in already}
     return _send_reasons(post, reasons)
 

@@ -12,6 +12,7 @@ running them.
 
 from __future__ import annotations
 
+import zlib
 from datetime import datetime
 from functools import cache
 from html import escape
@@ -38,9 +39,21 @@ PAGE_CACHE_TTL = 24 * 3600
 local_copies = LocalCopies(size=200)
 
 
+# Bump when the markup built here changes: pages cached by the previous release are then
+# left to expire instead of being served. The shape of the cached tuples is in the key too,
+# so that a release that changes them never unpickles the old ones.
+MARKUP_VERSION = 1
+
+
+@cache
+def _format() -> str:
+    shape = repr((PostView._fields, TopicRow._fields)).encode()
+    return f"v{MARKUP_VERSION}-{zlib.crc32(shape):08x}"
+
+
 def _cache_key(*parts) -> str:
     # The database name keeps concurrent test databases (and the benchmark's) apart in a shared cache.
-    return ":".join(["forum", connection.settings_dict["NAME"], *map(str, parts),
+    return ":".join(["forum", _format(), connection.settings_dict["NAME"], *map(str, parts),
                      translation.get_language() or ""])
 
 

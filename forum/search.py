@@ -59,7 +59,11 @@ def search_posts(filters: Filters, *, limit: int = 20):
         # and PostgreSQL may then reuse one generic plan for them. The best plan of a search
         # depends on how common its words are: each search is planned for its own words.
         cursor.execute("SET LOCAL plan_cache_mode = force_custom_plan")
-        return _search_posts(filters, limit=limit)
+        results = _search_posts(filters, limit=limit)
+        # Within a caller's transaction, SET LOCAL would outlive the search (on an error, the
+        # rollback to the savepoint undoes it).
+        cursor.execute("SET LOCAL plan_cache_mode = DEFAULT")
+        return results
 
 
 def _search_posts(filters: Filters, *, limit: int):

@@ -73,6 +73,19 @@ def test_only_the_newly_mentioned_are_told_never_twice_and_never_the_author(clie
     assert not Notification.objects.filter(recipient=bob.member).exists()
 
 
+def test_taking_a_mention_out_and_back_in_tells_the_member_once(client_for, alice, bob, practices, write):
+    prefer(alice, EmailFrequency.IMMEDIATELY)
+    post = write(bob, practices, body="Une question.").posts.get()
+    client = client_for(bob)
+
+    for _ in range(3):
+        edit(client, post, "Une question pour @[Lande Bretonne].")
+        edit(client, post, "Une question.")
+
+    assert Notification.objects.filter(recipient=alice.member).count() == 1
+    assert OutboxMessage.objects.filter(to_email=alice.email).count() == 1
+
+
 def test_the_author_of_a_post_quoted_by_an_edit_is_told_according_to_their_preferences(
         client_for, alice, bob, expert, practices, write, reply):
     prefer(alice, EmailFrequency.NEVER)  # expert keeps the default: a daily digest
@@ -306,3 +319,24 @@ def test_the_sweep_of_unused_images_is_scheduled():
                if e["task"] == "forum.tasks.delete_unused_images"]
     assert len(entries) == 1
     assert entries[0]["task"] in app.tasks and entries[0]["task"] == tasks.delete_unused_images.name
+
+
+def test_images_shown_in_posts_written_before_images_were_tied_are_kept(alice, practices, write, media_root):
+    """The data migration ties them, so the sweep does not take them for abandoned uploads."""
+    import importlib
+
+    from django.apps import apps
+
+    shown = make_attachment(alice, hours_old=24 * 30)
+    post = write(alice, practices).posts.get()
+    # A post as written before images were tied: its text shows the image, the image has no post.
+    Post.objects.filter(pk=post.pk).update(
+        body=f"Voir le schéma : ![schéma](/forum/images/{shown.pk}.{shown.extension})")
+    migration = importlib.import_module("forum.migrations.0003_link_existing_images")
+
+    migration.link_existing_images(apps, None)
+    images.delete_unused_attachments()
+
+    shown.refresh_from_db()
+    assert shown.post_id == post.pk
+    assert stored_path(shown).exists()

@@ -159,3 +159,20 @@ def test_opening_a_page_outside_any_transaction_marks_it_read(client_for, alice,
     page(client_for(bob), topic)
 
     assert TopicRead.objects.get(member=bob.member, topic=topic).last_read_number == 2
+
+
+def test_a_tag_renamed_in_the_admin_leaves_every_warm_topic_list(client_for, alice, bob, practices, write):
+    from taggit.models import Tag
+
+    write(alice, practices, title="Un sujet étiqueté", tags=["jeanne-dupont"])
+    bob_client = client_for(bob)
+    assert "#jeanne-dupont" in category_page(bob_client, practices)
+
+    tag = Tag.objects.get(name="jeanne-dupont")
+    tag.name, tag.slug = "collegue", "collegue"
+    tag.save()
+    assert "#jeanne-dupont" not in category_page(bob_client, practices)
+    assert "#collegue" in category_page(bob_client, practices)
+
+    tag.delete()
+    assert "#collegue" not in category_page(bob_client, practices)
