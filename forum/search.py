@@ -54,15 +54,17 @@ def search_posts(filters: Filters, *, limit: int = 20):
     """Ranked matching posts with a highlighted excerpt; an empty list for an empty query."""
     if not clean_query(filters.q):
         return []
+    within_a_transaction = connection.in_atomic_block
     with transaction.atomic(), connection.cursor() as cursor:
         # Statements run often are prepared once per connection (settings: prepare_threshold),
         # and PostgreSQL may then reuse one generic plan for them. The best plan of a search
         # depends on how common its words are: each search is planned for its own words.
         cursor.execute("SET LOCAL plan_cache_mode = force_custom_plan")
         results = _search_posts(filters, limit=limit)
-        # Within a caller's transaction, SET LOCAL would outlive the search (on an error, the
-        # rollback to the savepoint undoes it).
-        cursor.execute("SET LOCAL plan_cache_mode = DEFAULT")
+        if within_a_transaction:
+            # SET LOCAL would outlive the search in the caller's transaction (on an error, the
+            # rollback to the savepoint undoes it).
+            cursor.execute("SET LOCAL plan_cache_mode = DEFAULT")
         return results
 
 

@@ -131,3 +131,13 @@ def test_a_bad_date_is_explained_in_french_and_what_was_typed_is_kept(client_for
     assert "Depuis le : Saisissez une date valide." in page
     assert 'value="evaluation"' in page and 'value="hier soir"' in page
     assert "résultat" not in page  # nothing was searched with half the filters
+
+
+def test_a_search_within_a_transaction_leaves_the_planner_as_it_was(corpus):
+    from django.db import connection
+
+    search.search_posts(search.Filters(q="evaluation"))
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW plan_cache_mode")
+        assert cursor.fetchone()[0] == "auto"
