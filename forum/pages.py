@@ -92,6 +92,13 @@ TOPIC_FIELDS = ["id", "category_id", "title", "kind", "author_id", "created_at",
                 "accepted_post_id", "post_count", "last_post_at", "last_poster_id", "revision"]
 
 
+# The header's count of unread notifications, read with the page's own query rather than
+# in a round trip of its own (a partial index on unread notifications answers it).
+_UNREAD_NOTIFICATIONS_SQL = (
+    "(SELECT count(*) FROM forum_notification n WHERE n.recipient_id = %(member)s AND n.read_at IS NULL)"
+)
+
+
 @cache
 def _topic_sql() -> str:
     from taggit.models import Tag, TaggedItem
@@ -112,7 +119,8 @@ def _topic_sql() -> str:
         f" ON tag.id = ti.tag_id WHERE ti.object_id = t.id AND ti.content_type_id = %(topic_type)s "
         f" ORDER BY tag.name), "
         f"ARRAY(SELECT p.number FROM {Reaction._meta.db_table} re JOIN {Post._meta.db_table} p "
-        f" ON p.id = re.post_id WHERE re.member_id = %(member)s AND p.topic_id = t.id) "
+        f" ON p.id = re.post_id WHERE re.member_id = %(member)s AND p.topic_id = t.id), "
+        f"{_UNREAD_NOTIFICATIONS_SQL} "
         f"FROM {Topic._meta.db_table} t JOIN {Category._meta.db_table} c ON c.id = t.category_id "
         f"WHERE t.id = %(topic)s"
     )
@@ -122,7 +130,8 @@ def topic_for_reader(member: Member, pk: int) -> Topic:
     """The topic with its category, tags, and the reader's state; Http404 when there is none.
 
     Sets ``last_read`` (None when never opened), ``watching``, ``favourite_id``,
-    ``tag_names`` and ``thanked_numbers`` (the posts the reader thanked).
+    ``tag_names``, ``thanked_numbers`` (the posts the reader thanked) and
+    ``unread_notifications`` (the count in the page header).
     """
     with connection.cursor() as cursor:
         cursor.execute(_topic_sql(), {"member": member.pk, "user": member.user_id, "topic": pk,
@@ -135,7 +144,7 @@ def topic_for_reader(member: Member, pk: int) -> Topic:
     category = Category.from_db(connection.alias, ["id", "name", "slug"], (topic.category_id, *row[n:n + 2]))
     Topic.category.field.set_cached_value(topic, category)
     (topic.last_read, topic.watching, topic.favourite_id, topic.tag_names,
-     thanked) = row[n + 2:]
+     thanked, topic.unread_notifications) = row[n + 2:]
     topic.thanked_numbers = frozenset(thanked)
     return topic
 
@@ -198,21 +207,22 @@ def _category_sql() -> str:
     columns = ", ".join(f"c.{f.column}" for f in Category._meta.concrete_fields)
     return (
         f"SELECT {columns}, EXISTS (SELECT 1 FROM {WatchedCategory._meta.db_table} w "
-        f"WHERE w.category_id = c.id AND w.member_id = %(member)s) "
+        f"WHERE w.category_id = c.id AND w.member_id = %(member)s), {_UNREAD_NOTIFICATIONS_SQL} "
         f"FROM {Category._meta.db_table} c WHERE c.slug = %(slug)s"
     )
 
 
 def category_for_reader(member: Member, slug: str) -> Category:
-    """The category, with ``watching`` for the reader; Http404 when there is none."""
+    """The category, with ``watching`` and ``unread_notifications`` for the reader; Http404 when
+    there is none."""
     with connection.cursor() as cursor:
         cursor.execute(_category_sql(), {"member": member.pk, "slug": slug})
         row = cursor.fetchone()
     if row is None:
         raise Http404
     fields = [f.attname for f in Category._meta.concrete_fields]
-    category = Category.from_db(connection.alias, fields, row[:-1])
-    category.watching = row[-1]
+    category = Category.from_db(connection.alias, fields, row[:-2])
+    category.watching, category.unread_notifications = row[-2:]
     return category
 
 

@@ -40,11 +40,14 @@ def _member(request) -> Member:
     return request.user.member
 
 
-def _context(request, **extra) -> dict:
+def _context(request, *, unread_notifications: int | None = None, **extra) -> dict:
+    """What every forum page shows; ``unread_notifications`` when the page's query already read it."""
     member = _member(request)
+    if unread_notifications is None:
+        unread_notifications = queries.unread_notification_count(member.pk)
     return {
         "member": member,
-        "unread_notifications": queries.unread_notification_count(member.pk),
+        "unread_notifications": unread_notifications,
         "is_forum_moderator": permissions.is_moderator(request.user),
         **extra,
     }
@@ -89,7 +92,8 @@ def category_detail(request, slug):
         raise Http404
     rows = pages.category_rows(category, page)
     return render(request, "forum/category.html", _context(
-        request, category=category, page=page, pages=pages_count,
+        request, unread_notifications=category.unread_notifications, category=category, page=page,
+        pages=pages_count,
         topic_rows=html.topic_rows(rows, pages.last_read_of(member, [row.pk for row in rows])),
         can_start=permissions.can_start_topic(request.user, category),
     ))
@@ -129,7 +133,8 @@ def topic_detail(request, pk, slug=""):
                          can_reply=can_reply, moderator=moderator, badges=roles.badge_holders(),
                          now=timezone.now())
     return render(request, "forum/topic.html", _context(
-        request, topic=topic, page=page, pages=pages_count, can_reply=can_reply, moderator=moderator,
+        request, unread_notifications=topic.unread_notifications, topic=topic, page=page, pages=pages_count,
+        can_reply=can_reply, moderator=moderator,
         posts_html=html.posts(request, topic, posts, reader),
     ))
 

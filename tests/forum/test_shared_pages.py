@@ -176,3 +176,15 @@ def test_a_tag_renamed_in_the_admin_leaves_every_warm_topic_list(client_for, ali
 
     tag.delete()
     assert "#collegue" not in category_page(bob_client, practices)
+
+
+def test_the_header_counts_unread_notifications_on_topic_pages_and_lists(client_for, alice, bob, practices,
+                                                                         write, reply):
+    topic = write(alice, practices)
+    alice_client = client_for(alice)
+    assert 'class="count"' not in page(alice_client, topic)
+
+    reply(bob, topic, "Une réponse qui notifie.")
+
+    assert 'class="count" aria-label="1 non lue">1<' in page(alice_client, topic)
+    assert 'class="count" aria-label="1 non lue">1<' in category_page(alice_client, practices)
