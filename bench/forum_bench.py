@@ -308,7 +308,8 @@ def prewarm() -> None:
                 conn.execute("SELECT pg_prewarm(%s::regclass, 'read')", [relation])
         except psycopg.Error:
             # No pg_prewarm: a sequential read of the big table does most of it.
-            conn.execute("SELECT count(*) FROM forum_post WHERE body_html <> '' AND search_vector IS NOT NULL")
+            conn.execute("SELECT count(*) FROM forum_post WHERE body_html <> '' "
+                         "AND search_vector IS NOT NULL")
 
 
 VARIED_TOPICS, VARIED_MEMBERS = 1_000, 200
