@@ -8,6 +8,7 @@ from allauth.mfa.utils import is_mfa_enabled
 
 from comcep import roles, services
 from comcep.models import Member, Operator, Region, Structure, User  # noqa: F401
+from comcep.pseudonyms import reveals_identity
 
 PASSWORD = "motdepasse-de-test-42"
 
@@ -59,6 +60,16 @@ def make_member(
 ) -> User:
     """An admitted counsellor with a pseudonym (pass pseudonym="" for none yet)."""
     user = UserFactory(**user_fields)
+    for _attempt in range(20):
+        # A random name inside the chosen pseudonym ("Marc" in "Jean-Marc") would have it refused;
+        # names the test chose are kept, and set_pseudonym then says what is wrong.
+        if not pseudonym or {"first_name", "last_name"} <= user_fields.keys() or not reveals_identity(
+                pseudonym, first_name=user.first_name, last_name=user.last_name, email=user.email):
+            break
+        other = UserFactory.build()
+        user.first_name = user_fields.get("first_name", other.first_name)
+        user.last_name = user_fields.get("last_name", other.last_name)
+        user.save(update_fields=["first_name", "last_name"])
     roles.grant_role(user, roles.Role.MEMBER, actor=None)
     if role != roles.Role.MEMBER:
         roles.grant_role(user, role, actor=None)
