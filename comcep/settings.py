@@ -173,6 +173,10 @@ if not ACCOUNT_RATE_LIMITS_ENABLED:
     ACCOUNT_RATE_LIMITS = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Comcep"
+# A code typed in the last seconds of its 30-second period, or from a phone whose clock is a
+# little off, is still accepted (one period either side, as RFC 6238 advises); a code is
+# still accepted only once.
+MFA_TOTP_TOLERANCE = 1
 # Sessions are recorded at sign-in, so that deactivating an account can end them
 # all; not on every request, which would cost a write per page.
 USERSESSIONS_TRACK_ACTIVITY = False

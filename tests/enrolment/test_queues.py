@@ -339,3 +339,24 @@ def test_only_the_platform_manager_chases_an_operator(client_for, oscar, alice, 
     assert client_for(oscar).post(url).status_code == 403
     assert client_for(alice).post(url).status_code == 403
     assert not application.events.filter(action="nudged").exists()
+
+
+@pytest.mark.parametrize(("periods_ago", "accepted"), [(0, True), (1, True), (2, False)])
+def test_a_manager_s_code_is_accepted_one_period_late_and_only_once(client, reference_data, periods_ago,
+                                                                     accepted):
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+    manager = with_totp(factories.make_operator_manager(operator_slug="apec"), secret)
+    code = format_hotp_value(hotp_value(secret, int(time.time()) // 30 - periods_ago))
+
+    client.post(reverse("account_login"), {"login": manager.email, "password": factories.PASSWORD})
+    client.post(reverse("mfa_authenticate"), {"code": code})
+
+    reached = client.get(reverse("enrolment:operator_queue")).status_code == 200
+    assert reached is accepted
+    if accepted:  # the same code, from another device: refused
+        other = type(client)()
+        other.post(reverse("account_login"), {"login": manager.email, "password": factories.PASSWORD})
+        other.post(reverse("mfa_authenticate"), {"code": code})
+        assert other.get(reverse("enrolment:operator_queue")).status_code != 200
