@@ -73,7 +73,7 @@ def up() -> int:
             stop()
             return 1
         call_command("check_worker", timeout=60)
-        mail = settings.EMAIL_FILE_PATH if hasattr(settings, "EMAIL_FILE_PATH") else "SMTP"
+        mail = getattr(settings, "EMAIL_FILE_PATH", "SMTP")
         print(f"""
   Comcep is running: http://localhost:{port}/
   Every demo account's password is shown above; emails are written to {mail}.

@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterable
 
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
@@ -17,8 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 
 from comcep.audit import record
-from comcep.cache import LocalCopies
-from comcep.models import Operator, OperatorManagership, Region, User
+from comcep.cache import LocalCopies, db_scoped_key
+from comcep.models import Member, Operator, OperatorManagership, Region, User
 
 
 class Role:
@@ -31,7 +32,7 @@ class Role:
 
     ALL = (MEMBER, EXPERT, MODERATOR, OPERATOR_MANAGER, REGIONAL_STAFF, PLATFORM_MANAGER)
     # Roles that take part in the community, and so never go with OPERATOR_MANAGER.
-    COMMUNITY = (MEMBER, EXPERT, MODERATOR)
+    COMMUNITY = frozenset({MEMBER, EXPERT, MODERATOR})
     LABELS = {
         MEMBER: _("membre"),
         EXPERT: _("expert·e"),
@@ -66,7 +67,8 @@ def has_role(user, role: str) -> bool:
     return role in roles_of(user)
 
 
-def _forget_roles(user: User) -> None:
+def forget_roles(user) -> None:
+    """Drop the roles kept on ``user`` by roles_of (after a change, or at sign-in)."""
     user.__dict__.pop("_comcep_roles", None)
 
 
@@ -81,18 +83,11 @@ _local_badges = LocalCopies(size=2)
 
 
 def _badge_holders_key() -> str:
-    from django.db import connection
-
-    # The database name keeps concurrent test databases (and the benchmark's) apart.
-    return f"roles:badge-holders:{connection.settings_dict['NAME']}"
+    return db_scoped_key("roles:badge-holders")
 
 
 def badge_holders() -> dict[int, frozenset[str]]:
     """The badge roles of every member who has one, by member id."""
-    from django.core.cache import cache
-
-    from comcep.models import Member
-
     key = _badge_holders_key()
     # The local copy's key names a window of BADGE_LOCAL_SECONDS: it lapses with its window.
     local_key = f"{key}:{int(time.monotonic() // BADGE_LOCAL_SECONDS)}"
@@ -111,8 +106,6 @@ def badge_holders() -> dict[int, frozenset[str]]:
 
 
 def forget_badge_holders() -> None:
-    from django.core.cache import cache
-
     def forget():
         _local_badges.clear()
         cache.delete(_badge_holders_key())
@@ -125,7 +118,7 @@ def forget_badge_holders() -> None:
 def check_compatible(user: User, role: str) -> None:
     """Raise ValidationError when ``user`` may not hold ``role`` with the roles they have."""
     current = roles_of(user)
-    if role == Role.OPERATOR_MANAGER and current & set(Role.COMMUNITY):
+    if role == Role.OPERATOR_MANAGER and current & Role.COMMUNITY:
         raise ValidationError(
             _("Un·e membre de la communauté ne peut pas être responsable d'opérateur : "
               "la hiérarchie ne participe pas au forum."),
@@ -147,14 +140,14 @@ def grant_role(user: User, role: str, *, actor: User | None, reason: str = "") -
     check_compatible(user, role)
     group, _created = Group.objects.get_or_create(name=role)
     user.groups.add(group)
-    _forget_roles(user)
+    forget_roles(user)
     record(actor=actor, action="role.granted", target=user, reason=reason, data={"role": role})
 
 
 @transaction.atomic
 def revoke_role(user: User, role: str, *, actor: User | None, reason: str = "") -> None:
     user.groups.remove(*Group.objects.filter(name=role))
-    _forget_roles(user)
+    forget_roles(user)
     record(actor=actor, action="role.revoked", target=user, reason=reason, data={"role": role})
 
 
@@ -213,4 +206,4 @@ def staff_regions(user: User) -> QuerySet[Region]:
 def is_community_member(user) -> bool:
     """May read and post in the community (forum, resources, private space)."""
     roles = roles_of(user)
-    return bool(roles & set(Role.COMMUNITY)) and Role.OPERATOR_MANAGER not in roles
+    return bool(roles & Role.COMMUNITY) and Role.OPERATOR_MANAGER not in roles

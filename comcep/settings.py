@@ -180,7 +180,7 @@ MFA_TOTP_TOLERANCE = 1
 # Sessions are recorded at sign-in, so that deactivating an account can end them
 # all; not on every request, which would cost a write per page.
 USERSESSIONS_TRACK_ACTIVITY = False
-GUARDIAN_ANONYMOUS_USER_NAME = None
+# No anonymous user row: guardian reads this name (without a GUARDIAN_ prefix).
 ANONYMOUS_USER_NAME = None
 GUARDIAN_RAISE_403 = False
 

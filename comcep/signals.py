@@ -8,7 +8,9 @@ from django.dispatch import receiver
 
 @receiver(user_logged_in)
 def forget_cached_roles(sender, user, **kwargs):
-    user.__dict__.pop("_comcep_roles", None)
+    from comcep.roles import forget_roles
+
+    forget_roles(user)
 
 
 @receiver(post_save, sender=settings.AUTH_USER_MODEL)

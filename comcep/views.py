@@ -13,12 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from comcep import roles
 from comcep.accounts import landing_url, needs_mfa
 from comcep.celery import app as celery_app
 from comcep.forms import ProfileForm, PseudonymForm
 from comcep.models import Member
-from comcep.permissions import community_required
+from comcep.permissions import check_community_member, community_required
 
 logger = logging.getLogger(__name__)
 
@@ -40,8 +39,7 @@ def community(request):
 @login_required
 def choose_pseudonym(request):
     """An admitted member picks their pseudonym at their first sign-in."""
-    if not roles.is_community_member(request.user):
-        raise PermissionDenied
+    check_community_member(request.user)
     member, _created = Member.objects.get_or_create(user=request.user)
     if member.has_pseudonym:
         return redirect("community")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from django.conf import settings
+from django.utils import timezone
 
 DEFAULTS = {
     # A pending application reminds the operator's managers after this many days…
@@ -18,3 +21,8 @@ DEFAULTS = {
 
 def delay(name: str) -> int:
     return getattr(settings, name, DEFAULTS[name])
+
+
+def days_ago(name: str) -> datetime:
+    """The moment ``delay(name)`` days before now: what has waited since then is due."""
+    return timezone.now() - timedelta(days=delay(name))

@@ -17,7 +17,8 @@ from enrolment.conf import delay
 from enrolment.models import Application
 
 
-def _url(name: str, *args) -> str:
+def absolute_url(name: str, *args) -> str:
+    """The full address of a page, for links in emails."""
     return settings.SITE_URL.rstrip("/") + reverse(name, args=args)
 
 
@@ -36,19 +37,20 @@ def platform_managers():
 def _to_applicant(application: Application, template: str, **context) -> None:
     queue_email(
         template=f"enrolment_{template}", to=application.user, language=application.language,
-        context={"application": application, "status_url": _url("enrolment:status"), **context},
+        context={"application": application, "status_url": absolute_url("enrolment:status"),
+                 **context},
     )
 
 
 def _to_operator_managers(application: Application, template: str, **context) -> None:
-    url = _url("enrolment:operator_detail", application.pk)
+    url = absolute_url("enrolment:operator_detail", application.pk)
     for manager in operator_managers(application):
         queue_email(template=f"enrolment_{template}", to=manager,
                     context={"url": url, "operator": application.operator, **context})
 
 
 def _to_platform_managers(application: Application, template: str, **context) -> None:
-    url = _url("enrolment:platform_detail", application.pk)
+    url = absolute_url("enrolment:platform_detail", application.pk)
     for manager in platform_managers():
         queue_email(template=f"enrolment_{template}", to=manager,
                     context={"url": url, "operator": application.operator, **context})
@@ -69,7 +71,7 @@ def application_released(application: Application) -> None:
 
 
 def application_admitted(application: Application) -> None:
-    _to_applicant(application, "admitted", login_url=_url("account_login"))
+    _to_applicant(application, "admitted", login_url=absolute_url("account_login"))
 
 
 def application_refused(application: Application) -> None:
@@ -94,7 +96,7 @@ def reason_given(application: Application) -> None:
 
 def appeal_decided(application: Application, *, overturned: bool, text: str) -> None:
     _to_applicant(application, "appeal_outcome", overturned=overturned, decision_text=text,
-                  login_url=_url("account_login"))
+                  login_url=absolute_url("account_login"))
 
 
 def membership_ended(application: Application) -> None:

@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
-from comcep.models import Operator, Region, RolloutPhase
+from comcep.models import Operator, Region, RolloutPhase, User
 from enrolment.models import Application, EndCategory, RefusalCategory
 from enrolment.permissions import may_apply_in
 from enrolment.services import DUPLICATE
@@ -47,11 +47,8 @@ class ApplicationForm(forms.Form):
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip().lower()
-        if Application.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(DUPLICATE, code="duplicate")
-        from comcep.models import User
-
-        if User.objects.filter(email__iexact=email).exists():
+        if (Application.objects.filter(email__iexact=email).exists()
+                or User.objects.filter(email__iexact=email).exists()):
             raise forms.ValidationError(DUPLICATE, code="duplicate")
         return email
 
@@ -61,7 +58,7 @@ class ApplicationForm(forms.Form):
         if operator and region and not operator.serves(region):
             self.add_error("region", _("%(operator)s n'intervient pas dans cette région : vérifiez "
                                        "l'opérateur ou la région.") % {"operator": operator.name})
-        if region and email and region.phase == RolloutPhase.PILOT and not may_apply_in(region, email):
+        if region and email and not may_apply_in(region, email):
             self.add_error("region", _("La région %(region)s est en phase pilote : seules les "
                                        "personnes invitées par l'équipe de la plateforme peuvent "
                                        "candidater pour l'instant.") % {"region": region.name})

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from comcep.models import Operator, Region, Structure
+from enrolment.conf import days_ago
 
 
 class Status(models.TextChoices):
@@ -62,6 +63,10 @@ class ApplicationQuerySet(models.QuerySet):
 
     def waiting_since(self, status: str, before):
         return self.filter(status=status, status_changed_at__lte=before)
+
+    def overdue(self):
+        """Left pending past the escalation delay: the platform manager sees them and may chase."""
+        return self.waiting_since(Status.PENDING, days_ago("ENROLMENT_ESCALATION_DAYS"))
 
 
 class Application(models.Model):
@@ -123,6 +128,12 @@ class Application(models.Model):
         domains = [d.lower().lstrip("@") for d in self.operator.email_domains]
         return bool(domains) and self.email_domain not in domains
 
+    @property
+    def is_overdue(self) -> bool:
+        """The row-level twin of ``ApplicationQuerySet.overdue``."""
+        return (self.status == Status.PENDING
+                and self.status_changed_at <= days_ago("ENROLMENT_ESCALATION_DAYS"))
+
     def get_refusal_category_display(self) -> str:
         return dict(RefusalCategory.choices).get(self.refusal_category, self.refusal_category)
 
@@ -143,12 +154,19 @@ ACTION_LABELS = {
     "reminded": _("Rappel envoyé aux responsables de l'opérateur"),
     "escalated": _("Signalée à l'équipe de la plateforme (attente trop longue)"),
     "reason_reminded": _("Rappel : motif toujours attendu"),
+    "nudged": _("Responsables de l'opérateur relancés par l'équipe de la plateforme"),
 }
 
 
 # What the applicant's own timeline leaves out (internal steps), and whose text it shows.
 HIDDEN_FROM_APPLICANT = {"reminded", "escalated", "reason_reminded", "nudged"}
 TEXT_SHOWN_TO_APPLICANT = {"refuse", "appeal", "uphold", "overturn"}
+
+
+class ApplicationEventQuerySet(models.QuerySet):
+    def for_applicant(self):
+        """The applicant's own timeline: without the internal steps."""
+        return self.exclude(action__in=HIDDEN_FROM_APPLICANT)
 
 
 class ApplicationEvent(models.Model):
@@ -166,6 +184,8 @@ class ApplicationEvent(models.Model):
     text = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
+    objects = ApplicationEventQuerySet.as_manager()
+
     class Meta:
         ordering = ["created_at", "pk"]
         verbose_name = _("étape de candidature")
@@ -177,6 +197,11 @@ class ApplicationEvent(models.Model):
     @property
     def label(self) -> str:
         return ACTION_LABELS.get(self.action, self.action)
+
+    @property
+    def applicant_text(self) -> str:
+        """The text the applicant may read (never the operator's answer to the platform)."""
+        return self.text if self.action in TEXT_SHOWN_TO_APPLICANT else ""
 
     def get_category_display(self) -> str:
         labels = {**dict(RefusalCategory.choices), **dict(EndCategory.choices)}

@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import redirect
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from comcep import roles
 from comcep.accounts import needs_mfa
 from comcep.models import OperatorManagership, Region, RolloutPhase, User
+from comcep.permissions import role_required
 from comcep.roles import Role
-from enrolment.conf import delay
 from enrolment.models import APPEAL_STATES, OPERATOR_VISIBLE, Application, PilotInvitation, Status
 
 
@@ -31,25 +28,21 @@ def is_platform_manager(user) -> bool:
 
 
 def manager_required(role: str):
-    """Only ``role``, and only once the account has two-factor authentication."""
+    """Only ``role`` (``comcep.permissions.role_required``), and only once the account has
+    two-factor authentication."""
 
     def decorator(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
-            user = request.user
-            if not user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            if not roles.has_role(user, role):
-                raise PermissionDenied
-            if needs_mfa(user):
+            if needs_mfa(request.user):
                 messages.warning(request, _(
-                    "Votre compte donne accès à des identités réelles : activez d'abord "
+                    "Votre compte donne accès à des identités réelles : activez d'abord "
                     "l'authentification à deux facteurs (application TOTP)."
                 ))
                 return redirect("mfa_activate_totp")
             return view(request, *args, **kwargs)
 
-        return wrapper
+        return role_required(role)(wrapper)
 
     return decorator
 
@@ -136,9 +129,7 @@ def can_request_reason(user: User, application: Application) -> bool:
 def can_nudge_operator(user: User, application: Application) -> bool:
     """An application left pending past the escalation delay: the platform manager may chase
     the operator's managers (the decision stays theirs)."""
-    waited = timezone.now() - application.status_changed_at
-    return (is_platform_manager(user) and application.status == Status.PENDING
-            and waited >= timedelta(days=delay("ENROLMENT_ESCALATION_DAYS")))
+    return is_platform_manager(user) and application.is_overdue
 
 
 # --- Applicants -----------------------------------------------------------------------------

@@ -6,17 +6,15 @@ import contextlib
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
-from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from comcep.audit import record
 from comcep.models import Operator, Region, RolloutPhase, User
 from enrolment import emails, transitions
-from enrolment.conf import delay
+from enrolment.conf import days_ago, delay
 from enrolment.models import ActorRole, Application, ApplicationEvent, PilotInvitation, Status
 from enrolment.permissions import region_accepts_applications
 
@@ -87,9 +85,15 @@ def appeal_token(application: Application) -> str:
     return signing.dumps({"a": application.pk}, salt=APPEAL_SALT)
 
 
+def appeal_window() -> timedelta:
+    """How long a refusal may be appealed: the life of the link sent with it, and no longer from
+    the status page."""
+    return timedelta(days=delay("ENROLMENT_APPEAL_LINK_DAYS"))
+
+
 def appeal_deadline(application: Application):
-    """Until when a refused applicant may appeal: as long as the link sent with the refusal lasts."""
-    return application.status_changed_at + timedelta(days=delay("ENROLMENT_APPEAL_LINK_DAYS"))
+    """Until when a refused applicant may appeal (the link was signed at the refusal)."""
+    return application.status_changed_at + appeal_window()
 
 
 def may_appeal_now(application: Application) -> bool:
@@ -97,14 +101,13 @@ def may_appeal_now(application: Application) -> bool:
 
 
 def appeal_url(application: Application) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("enrolment:appeal", args=[appeal_token(application)])
+    return emails.absolute_url("enrolment:appeal", appeal_token(application))
 
 
 def application_from_appeal_token(token: str) -> Application:
     """The application a signed appeal link points at; AppealLinkInvalid if forged or expired."""
-    max_age = timedelta(days=delay("ENROLMENT_APPEAL_LINK_DAYS"))
     try:
-        payload = signing.loads(token, salt=APPEAL_SALT, max_age=max_age)
+        payload = signing.loads(token, salt=APPEAL_SALT, max_age=appeal_window())
     except signing.SignatureExpired:
         raise AppealLinkInvalid(_("Ce lien d'appel a expiré. Écrivez à l'équipe de la plateforme "
                                   "si vous souhaitez toujours contester le refus.")) from None
@@ -160,7 +163,7 @@ def invite_pilot_member(*, email: str, region: Region, actor: User) -> PilotInvi
         email=email, region=region, defaults={"invited_by": actor})
     if created:
         record(actor=actor, action="region.pilot_invited", target=region)
-        apply = settings.SITE_URL.rstrip("/") + reverse("enrolment:apply")
+        apply = emails.absolute_url("enrolment:apply")
         emails.pilot_invitation(email, region, f"{apply}?region={region.code}")
         release_waitlisted(region, actor=actor, email=email)
     return invitation
@@ -174,60 +177,48 @@ def _claim(application_id: int, status: str, field: str) -> bool:
         **{field: timezone.now()}) == 1
 
 
-def _remind_event(application: Application, action: str) -> None:
-    ApplicationEvent.objects.create(
-        application=application, action=action, from_status=application.status,
-        to_status=application.status, actor=None, actor_role=ActorRole.SYSTEM)
-
-
 def due_reminders() -> dict[str, list[int]]:
     """The ids of the applications each reminder is due for."""
-    now = timezone.now()
-    pending = Application.objects.filter(status=Status.PENDING)
-    return {
-        "pending": list(pending.filter(
-            reminded_at=None,
-            status_changed_at__lte=now - timedelta(days=delay("ENROLMENT_REMINDER_DAYS")),
-        ).values_list("pk", flat=True)),
-        "escalate": list(pending.filter(
-            escalated_at=None,
-            status_changed_at__lte=now - timedelta(days=delay("ENROLMENT_ESCALATION_DAYS")),
-        ).values_list("pk", flat=True)),
-        "reason": list(Application.objects.filter(
-            status=Status.REASON_REQUESTED, reminded_at=None,
-            status_changed_at__lte=now - timedelta(days=delay("ENROLMENT_REASON_REMINDER_DAYS")),
-        ).values_list("pk", flat=True)),
+    applications = Application.objects.all()
+    due = {
+        "pending": applications.waiting_since(
+            Status.PENDING, days_ago("ENROLMENT_REMINDER_DAYS")).filter(reminded_at=None),
+        "escalate": applications.overdue().filter(escalated_at=None),
+        "reason": applications.waiting_since(
+            Status.REASON_REQUESTED, days_ago("ENROLMENT_REASON_REMINDER_DAYS"),
+        ).filter(reminded_at=None),
     }
+    return {name: list(queryset.values_list("pk", flat=True)) for name, queryset in due.items()}
+
+
+def _remind(application_id: int, *, status: str, field: str, action: str, notify,
+            days: str) -> bool:
+    """Send one reminder of an application still in ``status``, once (``field`` claims it)."""
+    application = Application.objects.with_related().filter(pk=application_id).first()
+    if application is None or not _claim(application_id, status, field):
+        return False
+    transitions.note(application, action, actor=None, actor_role=ActorRole.SYSTEM)
+    notify(application, delay(days))
+    return True
 
 
 @transaction.atomic
 def remind_pending(application_id: int) -> bool:
-    application = Application.objects.with_related().filter(pk=application_id).first()
-    if application is None or not _claim(application_id, Status.PENDING, "reminded_at"):
-        return False
-    _remind_event(application, "reminded")
-    emails.pending_reminder(application, delay("ENROLMENT_REMINDER_DAYS"))
-    return True
+    return _remind(application_id, status=Status.PENDING, field="reminded_at", action="reminded",
+                   notify=emails.pending_reminder, days="ENROLMENT_REMINDER_DAYS")
 
 
 @transaction.atomic
 def escalate_pending(application_id: int) -> bool:
-    application = Application.objects.with_related().filter(pk=application_id).first()
-    if application is None or not _claim(application_id, Status.PENDING, "escalated_at"):
-        return False
-    _remind_event(application, "escalated")
-    emails.pending_escalated(application, delay("ENROLMENT_ESCALATION_DAYS"))
-    return True
+    return _remind(application_id, status=Status.PENDING, field="escalated_at", action="escalated",
+                   notify=emails.pending_escalated, days="ENROLMENT_ESCALATION_DAYS")
 
 
 @transaction.atomic
 def remind_reason(application_id: int) -> bool:
-    application = Application.objects.with_related().filter(pk=application_id).first()
-    if application is None or not _claim(application_id, Status.REASON_REQUESTED, "reminded_at"):
-        return False
-    _remind_event(application, "reason_reminded")
-    emails.reason_reminder(application, delay("ENROLMENT_REASON_REMINDER_DAYS"))
-    return True
+    return _remind(application_id, status=Status.REASON_REQUESTED, field="reminded_at",
+                   action="reason_reminded", notify=emails.reason_reminder,
+                   days="ENROLMENT_REASON_REMINDER_DAYS")
 
 
 # How often the platform manager may chase an operator about one application.
@@ -251,9 +242,7 @@ def nudge_operator(application: Application, *, actor: User) -> ApplicationEvent
     if last is not None and timezone.now() - last.created_at < NUDGE_INTERVAL:
         raise NudgeRefused(_("L'opérateur a déjà été relancé au sujet de cette candidature "
                              "aujourd'hui."))
-    event = ApplicationEvent.objects.create(
-        application=locked, action="nudged", from_status=locked.status, to_status=locked.status,
-        actor=actor, actor_role=ActorRole.PLATFORM_MANAGER)
+    event = transitions.note(locked, "nudged", actor=actor, actor_role=ActorRole.PLATFORM_MANAGER)
     waited = (timezone.now() - locked.status_changed_at).days
     emails.operator_nudged(application, waited)
     return event

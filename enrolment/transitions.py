@@ -103,6 +103,14 @@ def _move(
     )
 
 
+def note(application: Application, action: str, *, actor: User | None,
+         actor_role: str) -> ApplicationEvent:
+    """Record a step that leaves the state as it is (a reminder, an escalation, a nudge)."""
+    return ApplicationEvent.objects.create(
+        application=application, action=action, from_status=application.status,
+        to_status=application.status, actor=actor, actor_role=actor_role)
+
+
 def _admit(application: Application, *, actor: User) -> None:
     """Open the community to the applicant; the pseudonym is chosen at first sign-in."""
     structure, _created = Structure.objects.get_or_create(

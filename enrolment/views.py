@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from allauth.account import app_settings as account_settings
 from allauth.account.utils import complete_signup
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -37,9 +33,7 @@ from enrolment.forms import (
 )
 from enrolment.models import (
     APPEAL_STATES,
-    HIDDEN_FROM_APPLICANT,
     OPERATOR_VISIBLE,
-    TEXT_SHOWN_TO_APPLICANT,
     Application,
     PilotInvitation,
     Status,
@@ -82,12 +76,9 @@ def apply(request):
 def status(request):
     """The applicant's own page: where their application stands, and its timeline."""
     application = get_object_or_404(Application.objects.with_related(), user=request.user)
-    events = [event for event in application.events.all()
-              if event.action not in HIDDEN_FROM_APPLICANT]
-    for event in events:
-        event.shown_text = event.text if event.action in TEXT_SHOWN_TO_APPLICANT else ""
     return render(request, "enrolment/status.html", {
-        "application": application, "events": events, "Status": Status,
+        "application": application, "events": application.events.for_applicant(),
+        "Status": Status,
         "may_appeal": services.may_appeal_now(application),
         "appeal_deadline": services.appeal_deadline(application),
     })
@@ -186,10 +177,22 @@ def operator_detail(request, pk: int):
                   _operator_context(request.user, application))
 
 
+def _moved_on(request, application, status):
+    """The page was shown in ``status`` and someone moved the application since: say so, do nothing.
+
+    Returns the redirect to send back, or None when the application still waits for the act.
+    """
+    if application.status == status:
+        return None
+    messages.warning(request, transitions.ALREADY_DECIDED)
+    return redirect("enrolment:operator_detail", pk=application.pk)
+
+
 def _act(request, application, move, detail_url_name, success_message, **kwargs):
+    """Run ``move`` (a transition or service taking ``actor``), tell the outcome, back to detail."""
     try:
         move(application, actor=request.user, **kwargs)
-    except transitions.AlreadyDecided as error:
+    except (transitions.AlreadyDecided, services.NudgeRefused) as error:
         messages.warning(request, error.message)
     except transitions.TransitionError as error:
         messages.error(request, error.message)
@@ -202,9 +205,8 @@ def _act(request, application, move, detail_url_name, success_message, **kwargs)
 @permissions.manager_required(Role.OPERATOR_MANAGER)
 def operator_approve(request, pk: int):
     application = permissions.get_operator_application(request.user, pk)
-    if application.status != Status.PENDING:  # seen, but decided meanwhile
-        messages.warning(request, transitions.ALREADY_DECIDED)
-        return redirect("enrolment:operator_detail", pk=pk)
+    if moved_on := _moved_on(request, application, Status.PENDING):
+        return moved_on
     permissions.check(permissions.can_decide(request.user, application))
     return _act(request, application, transitions.approve, "enrolment:operator_detail",
                 _("Candidature acceptée : la personne est prévenue par e-mail."))
@@ -214,9 +216,8 @@ def operator_approve(request, pk: int):
 @permissions.manager_required(Role.OPERATOR_MANAGER)
 def operator_refuse(request, pk: int):
     application = permissions.get_operator_application(request.user, pk)
-    if application.status != Status.PENDING:
-        messages.warning(request, transitions.ALREADY_DECIDED)
-        return redirect("enrolment:operator_detail", pk=pk)
+    if moved_on := _moved_on(request, application, Status.PENDING):
+        return moved_on
     permissions.check(permissions.can_decide(request.user, application))
     form = RefuseForm(request.POST)
     if not form.is_valid():
@@ -232,9 +233,8 @@ def operator_refuse(request, pk: int):
 @permissions.manager_required(Role.OPERATOR_MANAGER)
 def operator_give_reason(request, pk: int):
     application = permissions.get_operator_application(request.user, pk)
-    if application.status != Status.REASON_REQUESTED:
-        messages.warning(request, transitions.ALREADY_DECIDED)
-        return redirect("enrolment:operator_detail", pk=pk)
+    if moved_on := _moved_on(request, application, Status.REASON_REQUESTED):
+        return moved_on
     form = ReasonForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Le motif est obligatoire."))
@@ -268,8 +268,7 @@ def platform_queue(request):
     form = QueueFilterForm(request.GET or None, statuses=statuses)
     page = Paginator(_filtered(everything, form, APPEAL_STATES), PAGE_SIZE).get_page(
         request.GET.get("page"))
-    limit = timezone.now() - timedelta(days=delay("ENROLMENT_ESCALATION_DAYS"))
-    escalated = everything.waiting_since(Status.PENDING, limit).oldest_first()[:50]
+    escalated = everything.overdue().oldest_first()[:50]
     return render(request, "enrolment/platform_queue.html", {
         "form": form, "page": page, "escalated": escalated,
         "escalation_days": delay("ENROLMENT_ESCALATION_DAYS"),
@@ -304,15 +303,9 @@ def platform_request_reason(request, pk: int):
 @permissions.manager_required(Role.PLATFORM_MANAGER)
 def platform_nudge(request, pk: int):
     application = permissions.get_platform_application(request.user, pk)
-    if not permissions.can_nudge_operator(request.user, application):
-        raise PermissionDenied
-    try:
-        services.nudge_operator(application, actor=request.user)
-    except services.NudgeRefused as error:
-        messages.warning(request, error.message)
-    else:
-        messages.success(request, _("Les responsables de l'opérateur sont relancés par e-mail."))
-    return redirect("enrolment:platform_detail", pk=pk)
+    permissions.check(permissions.can_nudge_operator(request.user, application))
+    return _act(request, application, services.nudge_operator, "enrolment:platform_detail",
+                _("Les responsables de l'opérateur sont relancés par e-mail."))
 
 
 @require_POST

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from forum.models import Category, EmailFrequency, FlagReason, TopicKind
 
 MAX_BODY = 20_000
+MAX_TITLE = 160  # Topic.title
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -30,7 +31,7 @@ class BodyField(forms.CharField):
 
 
 class TopicForm(forms.Form):
-    title = forms.CharField(label=_("Titre"), max_length=160, min_length=5)
+    title = forms.CharField(label=_("Titre"), max_length=MAX_TITLE, min_length=5)
     kind = forms.ChoiceField(label=_("Type"), choices=TopicKind.choices, initial=TopicKind.DISCUSSION)
     tags = forms.CharField(label=_("Mots-clés"), required=False, max_length=200,
                            help_text=_("Séparés par des virgules, par exemple : bilan, VAE"))

@@ -16,7 +16,6 @@ from html import escape  # the standard one: Django's is wrapped for lazy string
 
 from django.middleware.csrf import get_token
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
@@ -25,7 +24,7 @@ from django.utils.translation import ngettext
 from comcep import roles
 from forum import permissions
 from forum.models import Topic
-from forum.pages import PostView, TopicRow
+from forum.pages import PostView, TopicRow, short_month_names
 
 
 @dataclass
@@ -164,7 +163,7 @@ def posts(request, topic: Topic, items: list[PostView], reader: Reader) -> SafeS
         if permissions.can_edit_post(user, post, now=reader.now):
             actions.append(f'<a class="button button-secondary button-small" '
                            f'href="/forum/message/{post.pk}/modifier/">{escape(labels.edit)}</a>')
-        if show_body and not post.is_hidden:
+        if permissions.can_favourite(user, post):
             actions.append(f'<a class="button button-secondary button-small" '
                            f'href="/forum/message/{post.pk}/favori/">☆ {escape(labels.favourite)}</a>')
         if permissions.can_flag(user, post):
@@ -210,7 +209,7 @@ def topic_rows(rows: list[TopicRow], last_read: dict[int, int]) -> SafeString:
 
 def search_results(results) -> SafeString:
     """The results of a search: topic, category, author, date and the highlighted excerpt."""
-    months = [date_format(datetime(2000, m, 1), "M") for m in range(1, 13)]
+    months = short_month_names()
     items = []
     for post in results:
         when = timezone.localtime(post.created_at)
@@ -219,7 +218,7 @@ def search_results(results) -> SafeString:
             f"<strong>{escape(post.topic.title)}</strong></a>"
             f' <span class="muted small">{escape(post.topic.category.name)} · '
             f"{escape(post.author.pseudonym)} · "
-            f"{when.day} {escape(months[when.month - 1])} {when.year}</span>"
+            f"{when.day} {months[when.month - 1]} {when.year}</span>"
             f'<p class="excerpt">{post.excerpt_html}</p></li>\n'
         )
     # Escaped above; excerpts are escaped by forum.search.highlight.

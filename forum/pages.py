@@ -28,10 +28,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from comcep.cache import LocalCopies
+from comcep.cache import LocalCopies, db_scoped_key
 from comcep.models import Member
 from forum.models import Category, Post, Topic, TopicKind
-from forum.queries import POSTS_PER_PAGE, TOPICS_PER_PAGE
+from forum.queries import POSTS_PER_PAGE, TOPICS_PER_PAGE, page_slice
 
 # Pages nobody asked for in a day make room for others.
 PAGE_CACHE_TTL = 24 * 3600
@@ -52,9 +52,7 @@ def _format() -> str:
 
 
 def _cache_key(*parts) -> str:
-    # The database name keeps concurrent test databases (and the benchmark's) apart in a shared cache.
-    return ":".join(["forum", _format(), connection.settings_dict["NAME"], *map(str, parts),
-                     translation.get_language() or ""])
+    return db_scoped_key(f"forum:{_format()}", *parts, translation.get_language() or "")
 
 
 def _shared(key: str, build):
@@ -67,6 +65,12 @@ def _shared(key: str, build):
             shared_cache.set(key, value, PAGE_CACHE_TTL)
         local_copies.put(key, value)
     return value
+
+
+def short_month_names() -> list[str]:
+    """The abbreviated month names of the active language, escaped: the "M" of "j M Y", looked up
+    once per page rather than formatted per date."""
+    return [escape(date_format(datetime(2000, m, 1), "M")) for m in range(1, 13)]
 
 
 # --- A topic page -----------------------------------------------------------------------
@@ -166,7 +170,7 @@ def _build_post_views(topic: Topic, page: int) -> list[PostView]:
     )
     edited = escape(_("modifié"))
     # "j M Y H:i", with the month names of the active language looked up once.
-    months = [escape(date_format(datetime(2000, m, 1), "M")) for m in range(1, 13)]
+    months = short_month_names()
     views = []
     for (pk, topic_id, number, author_id, created_at, edited_at, is_hidden, hidden_reason, thanks_count,
          body_html, pseudonym) in rows:
@@ -230,7 +234,7 @@ def category_rows(category: Category, page: int) -> list[TopicRow]:
     """A page of a category's topics, pinned first then by last activity, from the shared cache."""
     def build():
         return topic_rows(Topic.objects.for_list().filter(category=category)
-                          [(page - 1) * TOPICS_PER_PAGE: page * TOPICS_PER_PAGE])
+                          [page_slice(page, TOPICS_PER_PAGE)])
 
     return _shared(_cache_key("rows", category.pk, category.revision, page), build)
 

@@ -51,6 +51,11 @@ def can_see_body(user, post: Post) -> bool:
     return not post.is_hidden or post.author_id == user.member.pk or is_moderator(user)
 
 
+def can_favourite(user, post: Post) -> bool:
+    """A post is saved from its own page, which shows its text: never a hidden one."""
+    return not post.is_hidden
+
+
 def can_edit_post(user, post: Post, *, now=None) -> bool:
     """Its author, within the edit window, while it is not hidden."""
     now = now or timezone.now()

@@ -5,8 +5,9 @@ from __future__ import annotations
 import math
 
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import transaction
 
+from comcep.cache import db_scoped_key
 from forum.models import Notification
 
 POSTS_PER_PAGE = 50
@@ -18,13 +19,18 @@ def page_count(total: int, per_page: int) -> int:
     return max(1, math.ceil(total / per_page))
 
 
+def page_slice(page: int, per_page: int, *, extra: int = 0) -> slice:
+    """The items of page ``page`` (from 1), and ``extra`` more (one tells whether a next page exists)."""
+    start = (page - 1) * per_page
+    return slice(start, start + per_page + extra)
+
+
 def page_of_post(number: int) -> int:
     return (max(number, 1) - 1) // POSTS_PER_PAGE + 1
 
 
 def _unread_key(member_id: int) -> str:
-    # The database name keeps concurrent test databases (and the benchmark's) apart in a shared cache.
-    return f"forum:unread:{connection.settings_dict['NAME']}:{member_id}"
+    return db_scoped_key("forum:unread", member_id)
 
 
 def unread_notification_count(member_id: int) -> int:

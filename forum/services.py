@@ -18,13 +18,16 @@ from django.utils.translation import gettext as _
 
 from comcep.models import Member
 from comcep.pseudonyms import key as pseudonym_key
-from forum import images, notify, rendering
+from forum import images, notify, queries, rendering
 from forum.models import (
     Category,
     Draft,
+    EmailFrequency,
     Flag,
     FlagStatus,
+    ForumProfile,
     ModerationAction,
+    Notification,
     NotificationKind,
     Post,
     PostRevision,
@@ -238,6 +241,20 @@ def set_watch_category(member: Member, category: Category, watching: bool) -> No
         WatchedCategory.objects.get_or_create(member=member, category=category)
     else:
         WatchedCategory.objects.filter(member=member, category=category).delete()
+
+
+def set_email_frequency(member_id: int, frequency: EmailFrequency | str) -> None:
+    """How often ``member_id`` gets forum notifications by email (the preferences, the unsubscribe link)."""
+    ForumProfile.objects.update_or_create(member_id=member_id, defaults={"email_frequency": frequency})
+
+
+def mark_notifications_read(member: Member, *, pk: int | None = None) -> None:
+    """Mark one of ``member``'s notifications (or all of them) read; the header's count follows."""
+    unread = Notification.objects.filter(recipient=member, read_at=None)
+    if pk is not None:
+        unread = unread.filter(pk=pk)
+    unread.update(read_at=timezone.now())
+    queries.forget_unread_count([member.pk])
 
 
 # --- Flags and moderation ------------------------------------------------------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,8 +18,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from comcep import roles
+from comcep.files import ranged_file_response
 from comcep.models import Member
 from comcep.permissions import community_required
+from comcep.pseudonyms import key as pseudonym_key
 from forum import forms, html, notify, pages, permissions, queries, search, services
 from forum.models import (
     Attachment,
@@ -60,25 +62,41 @@ def _page_number(request) -> int:
         return 1
 
 
+def _topic_page(topic_id: int, page: int = 1, number: int | None = None):
+    """A redirect to a page of a topic, at post ``number`` when given."""
+    anchor = f"#p{number}" if number is not None else ""
+    return redirect(f"{reverse('forum:topic', args=[topic_id])}?page={page}{anchor}")
+
+
+def _post_in_topic(topic_id: int, number: int):
+    """A redirect to the page of a topic that holds its post ``number``."""
+    return _topic_page(topic_id, queries.page_of_post(number), number)
+
+
 # --- Reading --------------------------------------------------------------------------
 
 
-def _topic_list(member, topics, *, show_category: bool) -> str:
-    rows = pages.topic_rows(topics, show_category=show_category)
+def _topic_list(member, rows: list[pages.TopicRow]) -> str:
+    """The rows of a topic list (shared by every reader), with this reader's unread marks."""
     return html.topic_rows(rows, pages.last_read_of(member, [row.pk for row in rows]))
+
+
+def _topics_across_categories(request, topics, page: int) -> dict:
+    """A page of ``topics`` (read with ``for_list()``), for the lists that have no count: index, tag."""
+    per_page = queries.TOPICS_PER_PAGE
+    topics = list(topics[queries.page_slice(page, per_page, extra=1)])
+    rows = pages.topic_rows(topics[:per_page], show_category=True)
+    return {"page": page, "has_next": len(topics) > per_page,
+            "topic_rows": _topic_list(_member(request), rows)}
 
 
 @community_required
 def index(request):
     """The categories, then the topics of every category by last activity."""
-    page = _page_number(request)
-    per_page = queries.TOPICS_PER_PAGE
     categories = list(Category.objects.select_related("region"))
-    topics = list(Topic.objects.for_list()[(page - 1) * per_page: page * per_page + 1])
-    has_next = len(topics) > per_page
     return render(request, "forum/index.html", _context(
-        request, categories=categories, page=page, has_next=has_next,
-        topic_rows=_topic_list(_member(request), topics[:per_page], show_category=True),
+        request, categories=categories,
+        **_topics_across_categories(request, Topic.objects.for_list(), _page_number(request)),
     ))
 
 
@@ -93,20 +111,17 @@ def category_detail(request, slug):
     rows = pages.category_rows(category, page)
     return render(request, "forum/category.html", _context(
         request, unread_notifications=category.unread_notifications, category=category, page=page,
-        pages=pages_count,
-        topic_rows=html.topic_rows(rows, pages.last_read_of(member, [row.pk for row in rows])),
+        pages=pages_count, topic_rows=_topic_list(member, rows),
         can_start=permissions.can_start_topic(request.user, category),
     ))
 
 
 @community_required
 def tag_detail(request, tag):
-    page = _page_number(request)
-    per_page = queries.TOPICS_PER_PAGE
-    topics = list(Topic.objects.for_list().filter(tags__name=tag)[(page - 1) * per_page: page * per_page + 1])
     return render(request, "forum/tag.html", _context(
-        request, tag=tag, topic_rows=_topic_list(_member(request), topics[:per_page], show_category=True),
-        page=page, has_next=len(topics) > per_page,
+        request, tag=tag,
+        **_topics_across_categories(request, Topic.objects.for_list().filter(tags__name=tag),
+                                    _page_number(request)),
     ))
 
 
@@ -118,10 +133,8 @@ def topic_detail(request, pk, slug=""):
     last_read = topic.last_read or 0
     pages_count = queries.page_count(topic.post_count, queries.POSTS_PER_PAGE)
     first_unread = min(last_read + 1, topic.post_count)
-    if "page" not in request.GET:
-        page = queries.page_of_post(first_unread)
-        if page > 1 or first_unread > 1:
-            return redirect(f"{reverse('forum:topic', args=[topic.pk])}?page={page}#p{first_unread}")
+    if "page" not in request.GET and first_unread > 1:
+        return _post_in_topic(topic.pk, first_unread)
     page = min(_page_number(request), pages_count)
     posts = pages.post_views(topic, page)
     if posts and posts[-1].number > last_read:
@@ -143,7 +156,7 @@ def topic_detail(request, pk, slug=""):
 def post_favourite(request, pk):
     """A post with its favourite button: saved from here, so topic pages stay light."""
     post = get_object_or_404(Post.objects.select_related("topic", "author"), pk=pk)
-    if post.is_hidden or not permissions.can_see_body(request.user, post):
+    if not permissions.can_favourite(request.user, post):
         raise Http404
     return render(request, "forum/post_favourite.html", _context(request, post=post))
 
@@ -151,8 +164,7 @@ def post_favourite(request, pk):
 @community_required
 def post_permalink(request, pk):
     post = get_object_or_404(Post.objects.only("pk", "topic_id", "number"), pk=pk)
-    page = queries.page_of_post(post.number)
-    return redirect(f"{reverse('forum:topic', args=[post.topic_id])}?page={page}#p{post.number}")
+    return _post_in_topic(post.topic_id, post.number)
 
 
 # --- Writing --------------------------------------------------------------------------
@@ -302,7 +314,7 @@ def draft_save(request):
         services.save_draft(member=member, body=body, topic=topic)
     elif category_slug:
         category = get_object_or_404(Category, slug=category_slug)
-        title = forms.clean_text(request.POST.get("title", ""))[:160]
+        title = forms.clean_text(request.POST.get("title", ""))[: forms.MAX_TITLE]
         services.save_draft(member=member, body=body, title=title, category=category)
     else:
         raise Http404
@@ -316,7 +328,7 @@ def draft_save(request):
 def member_profile(request, pk):
     """Pseudonym, badges, opted-in network and region, activity — never a real identity."""
     profile = get_object_or_404(Member.objects.active().select_related("operator", "region"), pk=pk)
-    member_roles = roles.roles_of(profile.user)
+    badges = roles.badge_holders().get(profile.pk, frozenset())  # as next to their posts
     posts = list(
         Post.objects.filter(author=profile, is_hidden=False).select_related("topic")
         .order_by("-created_at")[:10]
@@ -326,18 +338,16 @@ def member_profile(request, pk):
     )
     return render(request, "forum/member.html", _context(
         request, profile=profile, posts=posts, stats=stats,
-        profile_is_expert=roles.Role.EXPERT in member_roles,
-        profile_is_moderator=roles.Role.MODERATOR in member_roles,
+        profile_is_expert=roles.Role.EXPERT in badges,
+        profile_is_moderator=roles.Role.MODERATOR in badges,
     ))
 
 
 @community_required
 def member_autocomplete(request):
     """Pseudonyms starting with ?q=, for @mentions."""
-    from comcep.pseudonyms import key
-
-    q = key(request.GET.get("q", ""))[:30]
-    if len(q) < 1:
+    q = pseudonym_key(request.GET.get("q", ""))[:30]
+    if not q:
         return JsonResponse({"results": []})
     names = (Member.objects.active().filter(pseudonym_key__startswith=q)
              .order_by("pseudonym").values_list("pseudonym", flat=True)[:8])
@@ -365,8 +375,7 @@ def notification_open(request, pk):
     member = _member(request)
     notification = get_object_or_404(Notification, pk=pk, recipient=member)
     if notification.read_at is None:
-        Notification.objects.filter(pk=pk).update(read_at=timezone.now())
-        queries.forget_unread_count([member.pk])
+        services.mark_notifications_read(member, pk=notification.pk)
     if notification.post_id:
         return redirect("forum:post", pk=notification.post_id)
     return redirect("forum:topic", pk=notification.topic_id)
@@ -375,9 +384,7 @@ def notification_open(request, pk):
 @community_required
 @require_POST
 def notifications_read_all(request):
-    member = _member(request)
-    Notification.objects.filter(recipient=member, read_at=None).update(read_at=timezone.now())
-    queries.forget_unread_count([member.pk])
+    services.mark_notifications_read(_member(request))
     return redirect("forum:notifications")
 
 
@@ -386,9 +393,7 @@ def notifications_read_all(request):
 def preferences(request):
     form = forms.PreferencesForm(request.POST)
     if form.is_valid():
-        ForumProfile.objects.update_or_create(
-            member=_member(request), defaults={"email_frequency": form.cleaned_data["email_frequency"]}
-        )
+        services.set_email_frequency(_member(request).pk, form.cleaned_data["email_frequency"])
         messages.success(request, _("Vos préférences sont enregistrées."))
     return redirect("forum:notifications")
 
@@ -402,8 +407,7 @@ def unsubscribe(request, token):
         raise Http404
     done = False
     if request.method == "POST":
-        ForumProfile.objects.update_or_create(member_id=member_id,
-                                              defaults={"email_frequency": EmailFrequency.NEVER})
+        services.set_email_frequency(member_id, EmailFrequency.NEVER)
         done = True
     return render(request, "forum/unsubscribe.html", {"done": done})
 
@@ -472,14 +476,15 @@ def moderation_log(request):
 def post_hide(request, pk):
     permissions.check_moderate(request.user)
     post = get_object_or_404(Post.objects.select_related("topic"), pk=pk)
+    back = _safe_next(request) or reverse("forum:moderation")
     form = forms.ReasonForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Indiquez la raison, elle sera montrée à l'auteur·rice."))
-        return redirect(_safe_next(request) or reverse("forum:moderation"))
+        return redirect(back)
     reason = forms.clean_text(form.cleaned_data["reason"])
     services.hide_post(actor=_member(request), post=post, reason=reason)
     messages.success(request, _("Le message est masqué."))
-    return redirect(_safe_next(request) or reverse("forum:moderation"))
+    return redirect(back)
 
 
 @community_required
@@ -514,7 +519,7 @@ def topic_moderate(request, pk):
     if changes is None:
         raise Http404
     services.set_topic_state(actor=_member(request), topic=topic, **changes)
-    return redirect(f"{reverse('forum:topic', args=[topic.pk])}?page=1")
+    return _topic_page(topic.pk)
 
 
 @community_required
@@ -525,7 +530,7 @@ def topic_move(request, pk):
     if request.method == "POST" and form.is_valid():
         services.move_topic(actor=_member(request), topic=topic, category=form.cleaned_data["category"])
         messages.success(request, _("Le sujet est déplacé."))
-        return redirect(f"{reverse('forum:topic', args=[topic.pk])}?page=1")
+        return _topic_page(topic.pk)
     return render(request, "forum/topic_move.html", _context(request, topic=topic, form=form))
 
 
@@ -545,7 +550,7 @@ def topic_merge(request, pk):
                 form.add_error("target", error)
             else:
                 messages.success(request, _("Les sujets sont fusionnés."))
-                return redirect(f"{reverse('forum:topic', args=[target.pk])}?page=1")
+                return _topic_page(target.pk)
     return render(request, "forum/topic_merge.html", _context(request, topic=source, form=form))
 
 
@@ -577,8 +582,7 @@ def attachment_upload(request):
 def attachment_serve(request, pk, ext):
     attachment = get_object_or_404(Attachment, pk=pk, extension=ext)
     content_type = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}[attachment.extension]
-    response = FileResponse(attachment.image.open("rb"), content_type=content_type)
+    response = ranged_file_response(request, attachment.image.open("rb"), content_type=content_type)
     response["Cache-Control"] = "private, max-age=86400"
-    response["X-Content-Type-Options"] = "nosniff"
     return response
 

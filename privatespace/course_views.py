@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import mimetypes
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
@@ -11,15 +13,27 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from comcep.files import ranged_file_response
 from comcep.permissions import community_required
 from privatespace import courses, library, permissions, scorm
 from privatespace.forms import CourseForm, LessonForm, ModuleForm, QuestionForm
-from privatespace.models import Course, CourseFollow, LessonKind, QuizAnswer, QuizQuestion
-from privatespace.views import _ids, file_response
+from privatespace.models import Course, CourseFollow, LessonKind, QuizQuestion
+from privatespace.views import _ids, _messages_of, file_response
 
 
 def _builder(course: Course) -> str:
     return reverse("privatespace:course_builder", args=[course.pk])
+
+
+def _quiz_editor(lesson_id: int) -> str:
+    return reverse("privatespace:edit_lesson", args=[lesson_id]) + "#quiz"
+
+
+def _moved(request, anchor_url: str):
+    """After a move button: nothing to send back to htmx (the page moved the row itself)."""
+    if request.htmx:
+        return HttpResponse(status=204)
+    return redirect(anchor_url)
 
 
 # --- Catalogue and learner pages ----------------------------------------------------------
@@ -64,7 +78,8 @@ def course_cover(request, pk: int):
         handle = course.cover.open("rb")
     except FileNotFoundError as error:
         raise Http404 from error
-    response = FileResponse(handle)
+    content_type = mimetypes.guess_type(course.cover.name)[0] or "application/octet-stream"
+    response = ranged_file_response(request, handle, content_type=content_type)
     response["Cache-Control"] = "private, max-age=300"
     return response
 
@@ -80,7 +95,7 @@ def follow_course(request, pk: int):
     try:
         courses.follow_course(course, actor=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, _messages_of(error))
         return redirect(course.get_absolute_url())
     lessons = course.ordered_lessons()
     if not lessons:
@@ -108,17 +123,10 @@ def lesson_view(request, pk: int):
     if follow is not None:
         courses.record_visit(follow, lesson)
     progress = courses.progress_of(follow, lessons)
-    questions = list(lesson.questions.prefetch_related("choices"))
-    chosen = {}
-    if follow is not None and questions:
-        chosen = {a.question_id: a.choice_id for a in QuizAnswer.objects.filter(
-            follow=follow, question__in=[q.pk for q in questions])}
-    for question in questions:
-        question.chosen_id = chosen.get(question.pk)
     return render(request, "privatespace/lesson.html", {
         "lesson": lesson, "course": course, "lessons": lessons, "number": index + 1,
         "previous": previous, "next": following, "follow": follow, "progress": progress,
-        "questions": questions,
+        "questions": courses.lesson_questions(follow, lesson),
         "library_item": library_item, "library_video": library.video_of(library_item),
         "is_author": permissions.can_edit_course(request.user, course),
         "done": lesson.pk in progress.done_ids,
@@ -135,18 +143,11 @@ def lesson_file(request, pk: int):
     return file_response(request, lesson.own_file)
 
 
-def _follow_or_404(request, lesson):
-    follow = courses.follow_of(request.user, lesson.module.course)
-    if follow is None or not lesson.module.course.is_published:
-        raise Http404
-    return follow
-
-
 @community_required
 @require_POST
 def complete_lesson(request, pk: int):
     lesson = permissions.get_viewable_lesson(request.user, pk)
-    follow = _follow_or_404(request, lesson)
+    follow = permissions.get_learner_follow(request.user, lesson)
     courses.complete_lesson(follow, lesson)
     lessons = lesson.module.course.ordered_lessons()
     _index, _previous, following = _neighbours(lessons, lesson)
@@ -160,7 +161,7 @@ def complete_lesson(request, pk: int):
 @require_POST
 def answer_quiz(request, pk: int):
     lesson = permissions.get_viewable_lesson(request.user, pk)
-    follow = _follow_or_404(request, lesson)
+    follow = permissions.get_learner_follow(request.user, lesson)
     answers = {}
     for key, value in request.POST.items():
         if key.startswith("question_"):
@@ -230,7 +231,7 @@ def publish_course(request, pk: int):
         try:
             courses.publish_course(course, actor=request.user)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            messages.error(request, _messages_of(error))
         else:
             messages.success(request, _("Le cours est publié : les membres de la communauté "
                                         "peuvent le suivre."))
@@ -303,9 +304,7 @@ def delete_module(request, pk: int):
 def move_module(request, pk: int):
     module = permissions.get_editable_module(request.user, pk)
     courses.move_module(module, actor=request.user, direction=request.POST.get("direction"))
-    if request.htmx:
-        return HttpResponse(status=204)
-    return redirect(_builder(module.course) + f"#module-{module.pk}")
+    return _moved(request, _builder(module.course) + f"#module-{module.pk}")
 
 
 @community_required
@@ -419,9 +418,7 @@ def delete_lesson(request, pk: int):
 def move_lesson(request, pk: int):
     lesson = permissions.get_editable_lesson(request.user, pk)
     courses.move_lesson(lesson, actor=request.user, direction=request.POST.get("direction"))
-    if request.htmx:
-        return HttpResponse(status=204)
-    return redirect(_builder(lesson.module.course) + f"#lesson-{lesson.pk}")
+    return _moved(request, _builder(lesson.module.course) + f"#lesson-{lesson.pk}")
 
 
 @community_required
@@ -445,7 +442,7 @@ def add_question(request, pk: int):
             form.add_error(None, error)
         else:
             messages.success(request, _("Question ajoutée au quiz."))
-            return redirect(reverse("privatespace:edit_lesson", args=[lesson.pk]) + "#quiz")
+            return redirect(_quiz_editor(lesson.pk))
     return _lesson_form_page(request, LessonForm(user=request.user, initial=_lesson_initial(lesson)),
                              module=lesson.module, lesson=lesson, question_form=form, status=400)
 
@@ -456,4 +453,4 @@ def delete_question(request, pk: int):
     question = permissions.get_editable_question(request.user, pk)
     courses.delete_question(question, actor=request.user)
     messages.success(request, _("Question retirée."))
-    return redirect(reverse("privatespace:edit_lesson", args=[question.lesson_id]) + "#quiz")
+    return redirect(_quiz_editor(question.lesson_id))

@@ -281,7 +281,7 @@ def record_visit(follow: CourseFollow, lesson: Lesson) -> None:
 @transaction.atomic
 def complete_lesson(follow: CourseFollow, lesson: Lesson) -> None:
     LessonProgress.objects.get_or_create(follow=follow, lesson=lesson)
-    CourseFollow.objects.filter(pk=follow.pk).update(last_lesson=lesson, last_seen_at=timezone.now())
+    record_visit(follow, lesson)
 
 
 @transaction.atomic
@@ -302,6 +302,18 @@ def answer_quiz(follow: CourseFollow, lesson: Lesson, answers: dict[int, int]) -
         )
         chosen[question_id] = choice
     return chosen
+
+
+def lesson_questions(follow: CourseFollow | None, lesson: Lesson) -> list[QuizQuestion]:
+    """The lesson's quiz, each question with ``chosen_id``: the learner's latest answer (or None)."""
+    questions = list(lesson.questions.prefetch_related("choices"))
+    chosen = {}
+    if follow is not None and questions:
+        chosen = dict(QuizAnswer.objects.filter(follow=follow, question__in=questions)
+                      .values_list("question_id", "choice_id"))
+    for question in questions:
+        question.chosen_id = chosen.get(question.pk)
+    return questions
 
 
 @dataclass

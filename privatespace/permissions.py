@@ -10,9 +10,11 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404
 
+from privatespace import courses
 from privatespace.models import (
     Collection,
     Course,
+    CourseFollow,
     Favourite,
     Folder,
     Lesson,
@@ -47,16 +49,12 @@ def get_own_file(user, key) -> PrivateFile:
     return _own(PrivateFile.objects.select_related("folder"), user, key=key)
 
 
-def can_view_course(user, course: Course) -> bool:
-    """Its author always; every community member once it is published."""
-    return course.author_id == user.pk or course.is_published
-
-
 def can_edit_course(user, course: Course) -> bool:
     return course.author_id == user.pk
 
 
 def get_viewable_course(user, pk: int) -> Course:
+    """Its author always; every community member once it is published (``visible_to``)."""
     course = Course.objects.visible_to(user).select_related("author__member").filter(pk=pk).first()
     if course is None:
         raise Http404
@@ -96,14 +94,20 @@ def get_editable_question(user, pk: int) -> QuizQuestion:
 
 
 def get_viewable_lesson(user, pk: int) -> Lesson:
+    """A lesson of a course the user may view (see ``get_viewable_course``), or 404."""
     lesson = (Lesson.objects.select_related("module__course__author__member", "own_file",
                                             "library_type")
-              .filter(pk=pk).first())
-    if lesson is None or not can_view_course(user, lesson.module.course):
+              .filter(pk=pk, module__course__in=Course.objects.visible_to(user)).first())
+    if lesson is None:
         raise Http404
     return lesson
 
 
-def filter_selectable_files(queryset: QuerySet, user) -> QuerySet:
-    """The files an author may put in their own lessons: their own."""
-    return queryset.filter(owner=user)
+def get_learner_follow(user, lesson: Lesson) -> CourseFollow:
+    """The user's follow of the lesson's course, for recording progress, or 404: only a
+    follower of a published course makes progress (an author previewing does not)."""
+    course = lesson.module.course
+    follow = courses.follow_of(user, course)
+    if follow is None or not course.is_published:
+        raise Http404
+    return follow

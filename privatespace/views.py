@@ -141,35 +141,50 @@ def remove_favourite(request, pk: int):
     return redirect(_safe_next(request, "privatespace:favourites"))
 
 
+def _create_named(request, create, *, done: str, missing: str):
+    """Create a collection or folder with ``create`` (a service) from the posted name;
+    the new object, or None once the member has been told why not."""
+    form = NameForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, missing)
+        return None
+    try:
+        obj = create(actor=request.user, name=form.cleaned_data["name"])
+    except ValidationError as error:
+        messages.error(request, _messages_of(error))
+        return None
+    messages.success(request, done)
+    return obj
+
+
+def _rename_page(request, obj, rename, *, template: str, done: str, back: str):
+    """The rename page of a collection or folder; ``rename`` is the service to call."""
+    form = NameForm(request.POST or None, initial={"name": obj.name})
+    if request.method == "POST" and form.is_valid():
+        try:
+            rename(obj, actor=request.user, name=form.cleaned_data["name"])
+        except ValidationError as error:
+            form.add_error("name", error)
+        else:
+            messages.success(request, done)
+            return redirect(back)
+    return render(request, template, {obj._meta.model_name: obj, "form": form})
+
+
 @community_required
 @require_POST
 def create_collection(request):
-    form = NameForm(request.POST)
-    if form.is_valid():
-        try:
-            services.create_collection(actor=request.user, name=form.cleaned_data["name"])
-        except ValidationError as error:
-            messages.error(request, _messages_of(error))
-        else:
-            messages.success(request, _("Collection créée."))
-    else:
-        messages.error(request, _("Donnez un nom à la collection."))
+    _create_named(request, services.create_collection, done=_("Collection créée."),
+                  missing=_("Donnez un nom à la collection."))
     return redirect("privatespace:favourites")
 
 
 @community_required
 def edit_collection(request, pk: int):
     collection = permissions.get_own_collection(request.user, pk)
-    form = NameForm(request.POST or None, initial={"name": collection.name})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.rename_collection(collection, actor=request.user, name=form.cleaned_data["name"])
-        except ValidationError as error:
-            form.add_error("name", error)
-        else:
-            messages.success(request, _("Collection renommée."))
-            return redirect("privatespace:favourites")
-    return render(request, "privatespace/collection_form.html", {"collection": collection, "form": form})
+    return _rename_page(request, collection, services.rename_collection,
+                        template="privatespace/collection_form.html", done=_("Collection renommée."),
+                        back="privatespace:favourites")
 
 
 @community_required
@@ -206,24 +221,36 @@ def reorder_collections(request):
 # --- Files ----------------------------------------------------------------------------------
 
 
+def _to_files(folder_id: int | None = None):
+    """Back to the files page, opened on the folder ``folder_id`` when there is one."""
+    response = redirect("privatespace:files")
+    if folder_id:
+        response["Location"] += f"?dossier={folder_id}"
+    return response
+
+
+def _files_page(request, *, current: Folder | None, form: UploadForm, status: int = 200):
+    user = request.user
+    items = PrivateFile.objects.of(user)
+    if current is not None:
+        items = items.filter(folder=current)
+    return render(request, "privatespace/files.html", {
+        "files": items, "folders": Folder.objects.filter(owner=user), "current": current,
+        "form": form, "folder_form": NameForm(), "storage": services.used_and_quota(user),
+    }, status=status)
+
+
 @community_required
 def files(request):
-    user = request.user
-    folders = Folder.objects.filter(owner=user)
-    items = PrivateFile.objects.of(user)
     current = None
     folder_id = request.GET.get("dossier")
     if folder_id:
         try:
-            current = permissions.get_own_folder(user, int(folder_id))
+            current = permissions.get_own_folder(request.user, int(folder_id))
         except ValueError as error:
             raise Http404 from error
-        items = items.filter(folder=current)
-    form = UploadForm(user=user, initial={"folder": current})
-    return render(request, "privatespace/files.html", {
-        "files": items, "folders": folders, "current": current, "form": form,
-        "folder_form": NameForm(), "storage": services.used_and_quota(user),
-    })
+    return _files_page(request, current=current, form=UploadForm(user=request.user,
+                                                                 initial={"folder": current}))
 
 
 @community_required
@@ -242,15 +269,8 @@ def upload_file(request):
         else:
             messages.success(request, _("« %(name)s » est enregistré dans votre espace.")
                              % {"name": private_file.name})
-            target = redirect("privatespace:files")
-            if private_file.folder_id:
-                target["Location"] += f"?dossier={private_file.folder_id}"
-            return target
-    return render(request, "privatespace/files.html", {
-        "files": PrivateFile.objects.of(user), "folders": Folder.objects.filter(owner=user),
-        "current": None, "form": form, "folder_form": NameForm(),
-        "storage": services.used_and_quota(user),
-    }, status=400)
+            return _to_files(private_file.folder_id)
+    return _files_page(request, current=None, form=form, status=400)
 
 
 @community_required
@@ -287,8 +307,7 @@ def file_response(request, private_file: PrivateFile) -> HttpResponse:
     inline = private_file.kind in INLINE_KINDS or private_file.mime_type == "application/pdf"
     response = ranged_file_response(request, handle, content_type=private_file.mime_type,
                                     download_name=filename, as_attachment=not inline)
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"  # nosniff: set by ranged_file_response
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; media-src 'self'; sandbox"
     return response
 
@@ -351,35 +370,17 @@ def propose_file(request, key):
 @community_required
 @require_POST
 def create_folder(request):
-    form = NameForm(request.POST)
-    if form.is_valid():
-        try:
-            folder = services.create_folder(actor=request.user, name=form.cleaned_data["name"])
-        except ValidationError as error:
-            messages.error(request, _messages_of(error))
-        else:
-            messages.success(request, _("Dossier créé."))
-            response = redirect("privatespace:files")
-            response["Location"] += f"?dossier={folder.pk}"
-            return response
-    else:
-        messages.error(request, _("Donnez un nom au dossier."))
-    return redirect("privatespace:files")
+    folder = _create_named(request, services.create_folder, done=_("Dossier créé."),
+                           missing=_("Donnez un nom au dossier."))
+    return _to_files(folder.pk if folder is not None else None)
 
 
 @community_required
 def edit_folder(request, pk: int):
     folder = permissions.get_own_folder(request.user, pk)
-    form = NameForm(request.POST or None, initial={"name": folder.name})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.rename_folder(folder, actor=request.user, name=form.cleaned_data["name"])
-        except ValidationError as error:
-            form.add_error("name", error)
-        else:
-            messages.success(request, _("Dossier renommé."))
-            return redirect("privatespace:files")
-    return render(request, "privatespace/folder_form.html", {"folder": folder, "form": form})
+    return _rename_page(request, folder, services.rename_folder,
+                        template="privatespace/folder_form.html", done=_("Dossier renommé."),
+                        back="privatespace:files")
 
 
 @community_required

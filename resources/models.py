@@ -153,6 +153,10 @@ class Resource(models.Model):
         return reverse("resources:detail", args=[self.pk])
 
     @property
+    def is_published(self) -> bool:
+        return self.status == Status.PUBLISHED
+
+    @property
     def is_outdated(self) -> bool:
         """A legal text past its date of validity."""
         return bool(self.valid_until and self.valid_until < timezone.localdate())
@@ -234,10 +238,6 @@ class Video(models.Model):
     @property
     def folder(self) -> str:
         return _video_dir(self)
-
-    @property
-    def is_playable(self) -> bool:
-        return any(r.is_ready for r in self.renditions.all())
 
     def ready_renditions(self) -> list[VideoRendition]:
         """Tallest first, as the <video> element takes its first playable source."""

@@ -8,7 +8,7 @@ from django.http import Http404
 from comcep import roles
 from comcep.models import Region
 from comcep.roles import PUBLISH_REGION_ACTIONS, Role
-from resources.models import Resource, Status
+from resources.models import Kind, Resource, Status, VideoState
 
 
 def can_moderate(user) -> bool:
@@ -20,7 +20,7 @@ def can_view(user, resource: Resource) -> bool:
     """Published resources are for the community; a proposal for its proposer and moderators."""
     if resource.status == Status.PUBLISHED:
         # Regional staff who are not members still see the (public) actions of every region.
-        return roles.is_community_member(user) or (resource.kind == "action" and is_regional_staff(user))
+        return roles.is_community_member(user) or (resource.kind == Kind.ACTION and is_regional_staff(user))
     if can_moderate(user):
         return True
     if resource.proposed_by_id is not None and resource.proposed_by_id == user.pk:
@@ -35,7 +35,7 @@ def check_view(user, resource: Resource) -> None:
 
 
 def can_edit(user, resource: Resource) -> bool:
-    if resource.kind == "action":
+    if resource.kind == Kind.ACTION:
         return can_manage_action_of(user, resource)
     if can_moderate(user):
         return True
@@ -52,6 +52,30 @@ def check_edit(user, resource: Resource) -> None:
 def check_moderate(user) -> None:
     if not can_moderate(user):
         raise PermissionDenied
+
+
+# What a moderator may do to a resource, in its state (the services re-check the state
+# when they claim the row, so two moderators never both decide).
+
+
+def can_publish(user, resource: Resource) -> bool:
+    """A proposal, or a declined or withdrawn resource on second thoughts; never an action."""
+    return (can_moderate(user) and resource.status != Status.PUBLISHED
+            and resource.kind != Kind.ACTION)
+
+
+def can_decline(user, resource: Resource) -> bool:
+    return can_moderate(user) and resource.status == Status.PROPOSED
+
+
+def can_withdraw(user, resource: Resource) -> bool:
+    """A published resource leaves the library; an action is cancelled instead."""
+    return (can_moderate(user) and resource.status == Status.PUBLISHED
+            and resource.kind != Kind.ACTION)
+
+
+def can_retry_video(user, video) -> bool:
+    return can_moderate(user) and video is not None and video.state == VideoState.FAILED
 
 
 def can_propose(user) -> bool:
@@ -82,7 +106,7 @@ def is_regional_staff(user) -> bool:
 
 
 def can_manage_action_of(user, resource: Resource) -> bool:
-    return resource.kind == "action" and can_publish_for(user, resource.region)
+    return resource.kind == Kind.ACTION and can_publish_for(user, resource.region)
 
 
 def can_see_actions(user) -> bool:

@@ -3,27 +3,16 @@
 The ``search_vector`` column is filled by a trigger with
 ``to_tsvector('french_unaccent', comcep_unaccent(...))`` (comcep's shared French
 configuration and accent folding); a query goes through the same folding and
-``websearch_to_tsquery``, which accepts anything a person
-types (quotes, dashes, stray operators) without raising.
+``websearch_to_tsquery`` (``comcep.search.french_query``), which accepts anything a
+person types (quotes, dashes, stray operators) without raising.
 """
 
 from __future__ import annotations
 
-from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db.models import F, Func, QuerySet, Value
+from django.contrib.postgres.search import SearchRank
+from django.db.models import F, QuerySet
 
-MAX_QUERY_LENGTH = 200
-
-
-def clean_query(text: str) -> str:
-    # PostgreSQL refuses NUL characters in text; nothing else needs escaping.
-    return " ".join(text.replace("\x00", " ").split())[:MAX_QUERY_LENGTH]
-
-
-def french_query(text: str) -> SearchQuery:
-    return SearchQuery(Func(Value(clean_query(text)), function="public.comcep_unaccent"),
-                       config="public.french_unaccent",
-                       search_type="websearch")
+from comcep.search import clean_query, french_query
 
 
 def search(queryset: QuerySet, text: str) -> QuerySet:

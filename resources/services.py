@@ -7,7 +7,7 @@ import os
 import re
 import shutil
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -93,19 +93,26 @@ def update_resource(resource: Resource, *, actor, tags: Iterable[str] | None = N
     return resource
 
 
+def _review(resource: Resource, to: str, *, actor, allowed_from: Iterable[str], audit: str,
+            email: str, reason: str = "") -> bool:
+    """A moderator's decision: move the resource, audit it, tell its proposer (not themselves)."""
+    if not _move(resource, to, actor=actor, reason=reason, allowed_from=allowed_from):
+        return False
+    record(actor=actor, action=audit, target=resource, reason=reason)
+    if resource.proposed_by_id and resource.proposed_by_id != actor.pk:
+        queue_email(template=email, to=resource.proposed_by,
+                    context={"resource": resource, "reason": reason})
+    return True
+
+
 @transaction.atomic
 def publish_resource(resource: Resource, *, actor) -> bool:
     """A moderator publishes a proposal (or a declined or withdrawn one, on second thoughts); the
     proposer is told."""
     permissions.check_moderate(actor)
-    if not _move(resource, Status.PUBLISHED, actor=actor,
-                 allowed_from=[Status.PROPOSED, Status.DECLINED, Status.WITHDRAWN]):
-        return False
-    record(actor=actor, action="resource.published", target=resource)
-    if resource.proposed_by_id and resource.proposed_by_id != actor.pk:
-        queue_email(template="resources_published", to=resource.proposed_by,
-                    context={"resource": resource})
-    return True
+    return _review(resource, Status.PUBLISHED, actor=actor,
+                   allowed_from=[Status.PROPOSED, Status.DECLINED, Status.WITHDRAWN],
+                   audit="resource.published", email="resources_published")
 
 
 @transaction.atomic
@@ -115,14 +122,9 @@ def decline_resource(resource: Resource, *, actor, reason: str) -> bool:
     reason = reason.strip()
     if not reason:
         raise ValidationError(_("Indiquez le motif du refus."), code="reason_required")
-    if not _move(resource, Status.DECLINED, actor=actor, reason=reason,
-                 allowed_from=[Status.PROPOSED]):
-        return False
-    record(actor=actor, action="resource.declined", target=resource, reason=reason)
-    if resource.proposed_by_id and resource.proposed_by_id != actor.pk:
-        queue_email(template="resources_declined", to=resource.proposed_by,
-                    context={"resource": resource, "reason": reason})
-    return True
+    return _review(resource, Status.DECLINED, actor=actor, reason=reason,
+                   allowed_from=[Status.PROPOSED],
+                   audit="resource.declined", email="resources_declined")
 
 
 @transaction.atomic
@@ -136,16 +138,12 @@ def withdraw_resource(resource: Resource, *, actor, reason: str) -> bool:
     reason = reason.strip()
     if not reason:
         raise ValidationError(_("Indiquez pourquoi la ressource est retirée."), code="reason_required")
-    if resource.kind == "action":
+    if resource.kind == Kind.ACTION:
         raise ValidationError(_("Une action régionale s'annule depuis la gestion des actions."),
                               code="action")
-    if not _move(resource, Status.WITHDRAWN, actor=actor, reason=reason, allowed_from=[Status.PUBLISHED]):
-        return False
-    record(actor=actor, action="resource.withdrawn", target=resource, reason=reason)
-    if resource.proposed_by_id and resource.proposed_by_id != actor.pk:
-        queue_email(template="resources_withdrawn", to=resource.proposed_by,
-                    context={"resource": resource, "reason": reason})
-    return True
+    return _review(resource, Status.WITHDRAWN, actor=actor, reason=reason,
+                   allowed_from=[Status.PUBLISHED],
+                   audit="resource.withdrawn", email="resources_withdrawn")
 
 
 def store_document(resource: Resource, upload) -> None:
@@ -210,19 +208,12 @@ def propose_file(source, *, actor, name: str, size: int, title: str, summary: st
         propose_resource(resource, actor=actor)
         return resource
     propose_resource(resource, actor=actor)
-    video = Video.objects.create(resource=resource, original_size=size)
-    folder = media_path(video.folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / "source"
-    try:
-        with target.open("wb") as copy:
-            shutil.copyfileobj(source, copy)
-    except OSError:
-        shutil.rmtree(folder, ignore_errors=True)
-        raise
-    video.source = f"{video.folder}/source"
-    video.save(update_fields=["source"])
-    queue_video(video.pk)
+
+    def copy(target: Path) -> None:
+        with target.open("wb") as handle:
+            shutil.copyfileobj(source, handle)
+
+    _new_video(resource, original_size=size, put_source=copy)
     return resource
 
 
@@ -343,11 +334,22 @@ def queue_video(video_id: int) -> None:
 def attach_video(resource: Resource, uploaded_path: str | Path, *, original_size: int,
                  queue: bool = True) -> Video:
     """Move the streamed upload into the video's own folder and queue the job."""
+    # shutil.move is a rename when on the same disk.
+    return _new_video(resource, original_size=original_size, queue=queue,
+                      put_source=lambda target: shutil.move(uploaded_path, target))
+
+
+def _new_video(resource: Resource, *, original_size: int, put_source: Callable[[Path], object],
+               queue: bool = True) -> Video:
+    """A video whose file ``put_source`` writes at the path it is given, then its job queued."""
     video = Video.objects.create(resource=resource, original_size=original_size)
     folder = media_path(video.folder)
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / "source"
-    shutil.move(uploaded_path, target)  # a rename when on the same disk
+    try:
+        put_source(folder / "source")
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
     video.source = f"{video.folder}/source"
     video.save(update_fields=["source"])
     if queue:

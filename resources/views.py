@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from comcep import roles
 from comcep.files import ranged_file_response
+from comcep.models import Region
 from comcep.permissions import community_required, role_required
 from comcep.roles import Role
 from resources import cards, conf, ics, permissions, services
@@ -106,6 +107,10 @@ def resource_detail(request, pk: int, start: int | None = None):
         "resource": resource, "video": video, "action": action, "saved": saved,
         "can_save": permissions.can_save_action(request.user),
         "can_edit": can_edit, "can_moderate": permissions.can_moderate(request.user),
+        "can_publish": permissions.can_publish(request.user, resource),
+        "can_decline": permissions.can_decline(request.user, resource),
+        "can_withdraw": permissions.can_withdraw(request.user, resource),
+        "can_retry_video": permissions.can_retry_video(request.user, video),
         "start_at": start if start is not None else _start_time(request.GET.get("t")),
         "citing_topics": cards.citing_topics(resource),
         "caption_form": CaptionForm() if video and can_edit else None,
@@ -322,39 +327,45 @@ def publish(request, pk: int):
     return redirect(resource)
 
 
-@community_required
-def decline(request, pk: int):
+def _review_with_reason(request, pk: int, *, form_class, decide, template: str, done: str,
+                        already: str, redirect_to=None):
+    """A moderator's decision that needs a reason the proposer receives (decline, withdraw)."""
     resource = _resource_for(request.user, pk)
     permissions.check_moderate(request.user)
-    form = DeclineForm(request.POST or None)
+    form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if services.decline_resource(resource, actor=request.user, reason=form.cleaned_data["reason"]):
-            messages.success(request, _("La proposition est refusée ; son auteur·rice reçoit le motif."))
+        try:
+            decided = decide(resource, actor=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            form.add_error(None, error)
         else:
-            messages.warning(request, _("Cette ressource a déjà été traitée."))
-        return redirect("resources:review_queue")
-    return render(request, "resources/decline.html", {"form": form, "resource": resource})
+            if decided:
+                messages.success(request, done)
+            else:
+                messages.warning(request, already)
+            return redirect(redirect_to or resource)
+    return render(request, template, {"form": form, "resource": resource})
+
+
+@community_required
+def decline(request, pk: int):
+    return _review_with_reason(
+        request, pk, form_class=DeclineForm, decide=services.decline_resource,
+        template="resources/decline.html",
+        done=_("La proposition est refusée ; son auteur·rice reçoit le motif."),
+        already=_("Cette ressource a déjà été traitée."), redirect_to="resources:review_queue",
+    )
 
 
 @community_required
 def withdraw(request, pk: int):
-    resource = _resource_for(request.user, pk)
-    permissions.check_moderate(request.user)
-    form = WithdrawForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            done = services.withdraw_resource(resource, actor=request.user,
-                                              reason=form.cleaned_data["reason"])
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            if done:
-                messages.success(request, _("La ressource est retirée de la bibliothèque ; "
-                                            "la personne qui l'avait proposée reçoit le motif."))
-            else:
-                messages.warning(request, _("Cette ressource n'est plus publiée."))
-            return redirect(resource)
-    return render(request, "resources/withdraw.html", {"form": form, "resource": resource})
+    return _review_with_reason(
+        request, pk, form_class=WithdrawForm, decide=services.withdraw_resource,
+        template="resources/withdraw.html",
+        done=_("La ressource est retirée de la bibliothèque ; "
+               "la personne qui l'avait proposée reçoit le motif."),
+        already=_("Cette ressource n'est plus publiée."),
+    )
 
 
 # --- Regional actions ---------------------------------------------------------------------
@@ -367,8 +378,6 @@ def _actions_for(user):
 
 def _region_filter(request):
     """The region asked for; a member's own region by default; "all" for every region."""
-    from comcep.models import Region
-
     code = request.GET.get("region")
     if code == "all":
         return None, "all"
@@ -387,7 +396,6 @@ def _region_filter(request):
 @login_required
 def actions(request):
     permissions.check_see_actions(request.user)
-    from comcep.models import Region
 
     region, region_code = _region_filter(request)
     queryset = _actions_for(request.user)
@@ -413,7 +421,6 @@ def _parse_date(value):
 @login_required
 def actions_calendar(request, year: int | None = None, month: int | None = None):
     permissions.check_see_actions(request.user)
-    from comcep.models import Region
 
     today = timezone.localdate()
     year, month = year or today.year, month or today.month
@@ -445,7 +452,7 @@ def _action_for(user, pk: int) -> RegionalAction:
     action = get_object_or_404(RegionalAction.objects.select_related("resource", "resource__region"),
                                resource__pk=pk)
     permissions.check_see_actions(user)
-    if action.resource.status != Status.PUBLISHED:
+    if not action.resource.is_published:
         raise Http404
     return action
 
@@ -487,8 +494,6 @@ def action_create(request):
     form = ActionForm(request.POST or None, regions=regions)
     if request.method == "POST":
         # Judged on the region asked for, not on the form's list: a refusal is a 403.
-        from comcep.models import Region
-
         asked = Region.objects.filter(pk=request.POST.get("region") or None).first()
         if asked is not None:
             permissions.check_publish_for(request.user, asked)

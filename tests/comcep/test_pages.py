@@ -149,3 +149,14 @@ def test_a_member_never_gets_the_admin_login_form(client_for, alice):
     response = client_for(alice).get("/gestion/admin/login/")
 
     assert response.status_code == 403
+
+
+def test_the_manager_navigation_follows_the_roles_registered_by_the_apps(client_for, alice, rita):
+    manage_url = reverse("resources:actions_manage")
+
+    # rita's page is a refusal, but the navigation still shows what her role opens.
+    assert f'href="{manage_url}"' in client_for(rita).get(reverse("community")).text
+    member_page = client_for(alice).get(reverse("community")).text
+    assert f'href="{manage_url}"' not in member_page
+    assert f'href="{reverse("enrolment:operator_queue")}"' not in member_page
+    assert f'href="{reverse("forum:index")}"' in member_page

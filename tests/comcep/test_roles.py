@@ -110,3 +110,11 @@ def test_the_admin_refuses_to_name_a_member_operator_manager(client_for, paula, 
     assert response.status_code == 200
     assert "hiérarchie" in response.content.decode()
     assert not roles.managed_operators(alice).exists()
+
+
+def test_shared_cache_keys_carry_the_database_name(db):
+    from django.db import connection
+
+    from comcep.cache import db_scoped_key
+
+    assert db_scoped_key("forum:unread", 7) == f"forum:unread:{connection.settings_dict['NAME']}:7"

@@ -70,3 +70,15 @@ def test_no_email_to_an_operator_manager_holds_a_pseudonym_or_an_identity(oscar,
 def test_applicant_emails_carry_no_pseudonym(reference_data, admitted_member):
     for message in OutboxMessage.objects.filter(to_email=admitted_member.email):
         assert PSEUDONYM not in message.body_text + message.body_html
+
+
+def test_the_applicant_s_timeline_shows_neither_the_operator_s_answer_nor_internal_steps(
+        client_for, reference_data, oscar, paula):
+    application = make_application(status=Status.REASON_GIVEN, manager=oscar, platform_manager=paula)
+    transitions.note(application, "reminded", actor=None, actor_role="system")
+
+    page = client_for(application.user).get(reverse("enrolment:status")).text
+
+    assert "Contrat terminé en février." not in page  # the operator's answer is for the platform
+    assert "Je travaille bien au centre de Nantes" in page  # their own appeal
+    assert "Rappel envoyé" not in page

@@ -360,3 +360,28 @@ def test_a_manager_s_code_is_accepted_one_period_late_and_only_once(client, refe
         other.post(reverse("account_login"), {"login": manager.email, "password": factories.PASSWORD})
         other.post(reverse("mfa_authenticate"), {"code": code})
         assert other.get(reverse("enrolment:operator_queue")).status_code != 200
+
+
+def test_the_nudge_is_labelled_in_the_platform_journal(client_for, oscar, paula, settings):
+    settings.ENROLMENT_ESCALATION_DAYS = 10
+    application = _left_pending(12, oscar)
+    pm = client_for(paula)
+    pm.post(reverse("enrolment:platform_nudge", args=[application.pk]))
+
+    page = pm.get(reverse("enrolment:platform_detail", args=[application.pk])).text
+
+    assert "Responsables de l&#x27;opérateur relancés" in page
+    assert "<strong>nudged</strong>" not in page
+
+
+@pytest.mark.parametrize(("days", "overdue"), [(9, False), (10, True), (12, True)])
+def test_the_escalated_list_and_the_nudge_agree_on_what_is_overdue(oscar, paula, settings, days,
+                                                                    overdue):
+    from enrolment import permissions
+
+    settings.ENROLMENT_ESCALATION_DAYS = 10
+    application = _left_pending(days, oscar)
+
+    assert application.is_overdue is overdue
+    assert Application.objects.overdue().filter(pk=application.pk).exists() is overdue
+    assert permissions.can_nudge_operator(paula, application) is overdue

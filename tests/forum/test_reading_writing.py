@@ -205,6 +205,17 @@ def test_expert_and_moderator_badges_show_next_to_the_pseudonym(client_for, alic
     assert "badge-expert" in page and "badge-moderator" in page
 
 
+def test_a_profile_shows_the_same_badges_as_the_posts(client_for, alice, expert, mod):
+    client = client_for(alice)
+
+    def profile(user):
+        return client.get(reverse("forum:member", args=[user.member.pk])).text
+
+    assert "badge-expert" in profile(expert) and "badge-moderator" not in profile(expert)
+    assert "badge-moderator" in profile(mod) and "badge-expert" not in profile(mod)
+    assert "badge-" not in profile(alice)
+
+
 def test_a_profile_shows_the_pseudonym_and_never_a_real_identity(client_for, alice, bob, practices, write):
     write(alice, practices, title="Mon premier sujet")
 

@@ -68,12 +68,10 @@ class Elements(HTMLParser):
         self.found.append((tag, dict(attrs)))
 
 
-@pytest.mark.parametrize("payload", XSS_PAYLOADS)
-def test_no_payload_survives_rendering(payload):
-    html = render(payload).html
+def assert_safe(html: str) -> None:
+    """Nothing in ``html`` can run a script or load an image from elsewhere."""
     parser = Elements()
     parser.feed(html)
-
     for tag, attrs in parser.found:
         assert tag in SAFE_TAGS, html
         assert not any(name.startswith("on") or name == "style" for name in attrs), html
@@ -82,6 +80,11 @@ def test_no_payload_survives_rendering(payload):
                 assert scheme_of(attrs[name]) in {"", "http", "https", "mailto"}, html
         if tag == "img":
             assert attrs["src"].startswith("/forum/images/"), html
+
+
+@pytest.mark.parametrize("payload", XSS_PAYLOADS)
+def test_no_payload_survives_rendering(payload):
+    assert_safe(render(payload).html)
 
 
 def test_markdown_keeps_its_formatting():
@@ -143,3 +146,33 @@ def test_a_card_is_made_for_our_own_site_only(settings):
 
     assert 'class="resource-card" href="/ressources/3/"' in ours
     assert "resource-card" not in theirs
+
+
+HOSTILE_BODY = "\n\n".join(XSS_PAYLOADS)
+
+
+@pytest.mark.parametrize("page", ["topic", "moderation", "favourite"])
+def test_a_hostile_body_reaches_every_page_that_shows_it_only_sanitised(
+        page, client_for, alice, bob, mod, practices, write):
+    from django.urls import reverse
+
+    from forum import services
+    from forum.models import FlagReason
+
+    topic = write(bob, practices, title="Un sujet piégé", body=HOSTILE_BODY)
+    post = topic.posts.get(number=1)
+    services.flag_post(actor=alice.member, post=post, reason=FlagReason.choices[0][0])
+    url, reader = {
+        "topic": (f"{topic.get_absolute_url()}?page=1", alice),
+        "moderation": (reverse("forum:moderation"), mod),
+        "favourite": (reverse("forum:post_favourite", args=[post.pk]), alice),
+    }[page]
+
+    response = client_for(reader).get(url)
+
+    assert response.status_code == 200
+    shown = response.content.decode()
+    assert_safe(post.body_html)
+    assert f'<div class="post-body">{post.body_html}</div>' in shown
+    assert "<script>alert(1)</script>" not in shown
+    assert "<img src=x onerror=alert(1)>" not in shown

@@ -314,3 +314,73 @@ def test_a_lesson_can_hold_one_of_the_authors_own_videos(alice, bob, client_for)
     assert f'<video controls preload="metadata" src="{file_url}">' in page
     response = client_for(bob).get(file_url)
     assert response.status_code == 200 and response["Content-Type"] == "video/mp4"
+
+
+HOSTILE_MARKDOWN = ("Bonjour\n\n<script>alert('xss')</script>\n\n"
+                    "[piège](javascript:alert(1)) <img src=x onerror=alert(2)> "
+                    "<a href=\"https://evil.example\" onclick=\"alert(3)\">clic</a>\n\n"
+                    "[bon lien](https://comcep.fr)")
+
+
+def _tags_and_attributes(markup: str) -> list[tuple[str, dict]]:
+    """Every element of ``markup`` as a browser parses it: (tag, attributes)."""
+    from html.parser import HTMLParser
+
+    found = []
+
+    class Collector(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            found.append((tag, dict(attrs)))
+
+    Collector().feed(markup)
+    return found
+
+
+def _assert_harmless(markup: str) -> None:
+    elements = _tags_and_attributes(markup)
+    assert {tag for tag, _attrs in elements} <= {"p", "a"}, elements
+    for _tag, attrs in elements:
+        assert not any(name.startswith("on") for name in attrs), attrs
+        assert not attrs.get("href", "https:").lower().startswith("javascript"), attrs
+    assert ("a", {"href": "https://comcep.fr", "rel": "noopener noreferrer nofollow"}) in elements
+
+
+def _hostile_lesson(author):
+    course = make_course(author, modules=1, quiz=False, publish=True)
+    module = course.modules.get()
+    lesson = courses.add_lesson(module, actor=author, content=courses.LessonContent(
+        title="Leçon piégée", body=HOSTILE_MARKDOWN))
+    return course, lesson
+
+
+def test_hostile_markdown_in_a_lesson_reaches_a_learner_sanitised(alice, bob, client_for):
+    """The lesson page marks the Markdown safe (privatespace.markdown): nh3 must have cleaned it."""
+    _course, lesson = _hostile_lesson(alice)
+    response = client_for(bob).get(reverse("privatespace:lesson", args=[lesson.pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    body = page.split('class="ps-lesson-text">', 1)[1].split("</div>", 1)[0]
+    _assert_harmless(body)  # the raw HTML comes out as mere text
+    assert "Bonjour" in body
+
+
+def test_hostile_markdown_in_a_lesson_leaves_the_scorm_package_sanitised(alice, client_for):
+    import io
+    import zipfile
+
+    course, _lesson = _hostile_lesson(alice)
+    response = client_for(alice).get(reverse("privatespace:export_scorm", args=[course.pk]))
+    package = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    page = package.read("lessons/lesson-002.html").decode()
+    body = page.split('<div class="text">', 1)[1].split("</div>", 1)[0]
+    _assert_harmless(body)
+    assert "Bonjour" in body
+
+
+def test_a_course_shows_its_author_by_pseudonym_only(alice, bob, client_for):
+    course = make_course(alice, publish=True)
+    client = client_for(bob)
+    for url in (reverse("privatespace:catalogue"), course.get_absolute_url()):
+        page = text(client.get(url))
+        assert "Lande Bretonne" in page
+        assert alice.email not in page and alice.first_name not in page and alice.last_name not in page

@@ -379,3 +379,52 @@ def test_the_regional_staff_list_runs_the_same_number_of_queries_at_two_sizes(cl
     for _ in range(25):
         ActionFactory(resource__region=factories.region("53"))
     assert count_queries(client, manage) == small <= 12
+
+
+@pytest.mark.django_db
+class TestReviewButtons:
+    """Which review buttons a page offers is decided by resources.permissions, per state."""
+
+    @staticmethod
+    def urls(resource) -> dict[str, str]:
+        return {name: reverse(f"resources:{name}", args=[resource.pk])
+                for name in ("publish", "decline", "withdraw")}
+
+    def test_a_moderator_is_offered_what_the_state_allows(self, client_for, mod, library):
+        moderator = client_for(mod)
+        proposal, published = library["proposal"], library["document"]
+
+        page = moderator.get(proposal.get_absolute_url()).text
+        urls = self.urls(proposal)
+        assert urls["publish"] in page and urls["decline"] in page and urls["withdraw"] not in page
+
+        page = moderator.get(published.get_absolute_url()).text
+        urls = self.urls(published)
+        assert urls["withdraw"] in page
+        assert urls["publish"] not in page and urls["decline"] not in page
+
+    def test_a_proposer_is_offered_no_review_button(self, client_for, alice, library):
+        proposal = library["proposal"]
+        proposal.proposed_by = alice
+        proposal.save()
+
+        page = client_for(alice).get(proposal.get_absolute_url()).text
+        assert not any(url in page for url in self.urls(proposal).values())
+
+
+@pytest.mark.django_db
+def test_a_proposer_is_shown_by_pseudonym_never_by_name_or_email(client_for, alice, bob, mod,
+                                                                 library):
+    resource = library["document"]
+    resource.proposed_by = alice
+    resource.status = Status.PROPOSED
+    resource.save()
+
+    queue = client_for(mod).get(reverse("resources:review_queue")).text
+    resource.status = Status.PUBLISHED
+    resource.save()
+    page = client_for(bob).get(resource.get_absolute_url()).text
+
+    for text in (queue, page):
+        assert alice.member.pseudonym in text
+        assert alice.email not in text and "Martin" not in text

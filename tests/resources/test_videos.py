@@ -198,10 +198,13 @@ class TestLimits:
         other = connections.create_connection("default")  # another job's session holds the lock
         try:
             with other.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_lock(%s, %s)", [services._LOCK_CLASS, alive.pk])
+                cursor.execute("SELECT pg_advisory_lock(%s, %s), pg_backend_pid()",
+                               [services._LOCK_CLASS, alive.pk])
+                other_pid = cursor.fetchone()[1]
             assert services.stalled_video_ids() == [dead.pk]
         finally:
             other.close()
+        _wait_until_session_ends(other_pid)  # the server ends a closed session a moment later
         with _video_lock(alive.pk) as locked:
             assert locked  # released with the session that held it
 
@@ -311,3 +314,17 @@ class TestStateAndRetry:
         response = client.get(poll, {"shown": "0"})
         assert response["HX-Retarget"] == "#video-block" and "<video" in response.content.decode()
         assert "HX-Retarget" not in client.get(poll, {"shown": "1"})
+
+
+def _wait_until_session_ends(pid: int, timeout: float = 5.0) -> None:
+    import time
+
+    from django.db import connection
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_stat_activity WHERE pid = %s", [pid])
+            if cursor.fetchone() is None:
+                return
+        time.sleep(0.02)
