@@ -48,7 +48,7 @@ assert LONG_TOPICS * LONG_SIZE + (TOPICS - LONG_TOPICS) * SHORT_SIZE == POSTS
 os.environ.update({
     "DATABASE_URL": DATABASE_URL, "REDIS_URL": REDIS_URL, "DJANGO_SETTINGS_MODULE": "comcep.settings",
     "DJANGO_DEBUG": "0", "SECURE_SSL_REDIRECT": "0", "SECURE_COOKIES": "0", "STATICFILES_MANIFEST": "0",
-    "ALLOWED_HOSTS": "127.0.0.1", "LOG_LEVEL": "WARNING",
+    "ALLOWED_HOSTS": "127.0.0.1", "LOG_LEVEL": "WARNING", "COMCEP_LOCAL": "1",
 })
 
 WORDS = " ".join([
@@ -279,13 +279,16 @@ def session_cookie(user_id: int = 1) -> str:
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.cached_db import SessionStore
 
+    from comcep import legal
     from comcep.models import User
 
     user = User.objects.get(pk=user_id)
+    legal.accept_at_application(user)  # the charter in force, accepted as at sign-up
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "comcep.auth.Backend"  # what a sign-in through the site stores
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session[legal.SESSION_KEY] = legal.current_charter()[1]  # what a sign-in notes
     session.create()
     return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
 

@@ -135,6 +135,7 @@ def main() -> None:
                         help="through a real Celery worker (needs DATABASE_URL, migrated)")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "comcep.settings")
+    os.environ.setdefault("COMCEP_LOCAL", "1")  # a benchmark on this checkout, not a deployment
     if args.worker:
         from resources import transcoding
 
@@ -145,6 +146,7 @@ def main() -> None:
         return
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "comcep.settings")
+    os.environ.setdefault("COMCEP_LOCAL", "1")  # a benchmark on this checkout, not a deployment
     os.environ.setdefault("DATABASE_URL", "postgres://bench@127.0.0.1:1/bench")  # never connected
     from resources import transcoding
 

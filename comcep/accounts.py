@@ -10,7 +10,7 @@ from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.urls import reverse
 
-from comcep import notifications, roles
+from comcep import identity, notifications, roles
 
 # Roles that see real identities: their accounts need TOTP before any queue opens.
 MFA_ROLES = frozenset({roles.Role.OPERATOR_MANAGER, roles.Role.PLATFORM_MANAGER})
@@ -60,7 +60,7 @@ def landing_url(user) -> str:
     if roles.Role.PLATFORM_MANAGER in user_roles:
         return reverse("enrolment:platform_queue")
     if roles.is_community_member(user):
-        member = getattr(user, "member", None)
+        member = identity.member_of(user)
         if member is None or not member.has_pseudonym:
             return reverse("choose_pseudonym")
         return reverse("community")

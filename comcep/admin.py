@@ -1,12 +1,19 @@
+"""The admin is for accounts and configuration (identity side). It shows no
+pseudonym and no community content: members are not registered, outbox bodies
+and recipients are hidden, and the audit list leaves out community acts."""
+
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
 from guardian.admin import GuardedModelAdmin
 
-from comcep import roles
+from comcep import legal, roles
+from comcep.audit import COMMUNITY_ACTION_PREFIXES
 from comcep.models import (
     AuditEvent,
-    Member,
+    LegalDocument,
+    LegalDocumentKind,
     Operator,
     OperatorManagership,
     OutboxMessage,
@@ -48,16 +55,6 @@ class StructureAdmin(admin.ModelAdmin):
     list_display = ["name", "operator", "region"]
     list_filter = ["operator", "region"]
     search_fields = ["name"]
-
-
-@admin.register(Member)
-class MemberAdmin(admin.ModelAdmin):
-    # The platform manager sees pseudonyms but not, here, who holds them:
-    # lifting a pseudonym is an audited act, not a list column.
-    list_display = ["pseudonym", "joined_at", "show_network"]
-    search_fields = ["pseudonym"]
-    fields = ["pseudonym", "show_network", "bio", "joined_at"]
-    readonly_fields = ["pseudonym", "joined_at"]
 
 
 class OperatorManagershipForm(forms.ModelForm):
@@ -102,14 +99,68 @@ class OperatorManagershipAdmin(admin.ModelAdmin):
 class OutboxMessageAdmin(admin.ModelAdmin):
     list_display = ["kind", "status", "attempts", "created_at", "sent_at"]
     list_filter = ["status", "kind"]
-    readonly_fields = [f.name for f in OutboxMessage._meta.fields]
+    # Neither the recipient nor the body: a member's email may carry pseudonyms.
+    fields = ["kind", "status", "attempts", "last_error", "created_at", "next_attempt_at", "sent_at"]
+    readonly_fields = fields
 
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
     list_display = ["created_at", "action", "actor", "target_type", "target_id"]
     list_filter = ["action"]
-    readonly_fields = [f.name for f in AuditEvent._meta.fields]
+    # Not actor_member: a pseudonym has no place in the admin.
+    readonly_fields = [f.name for f in AuditEvent._meta.fields if f.name != "actor_member"]
+    exclude = ["actor_member"]
+
+    def get_queryset(self, request):
+        # Community acts stay out of the admin, which shows identity events only.
+        queryset = super().get_queryset(request).filter(actor_member=None)
+        for prefix in COMMUNITY_ACTION_PREFIXES:
+            queryset = queryset.exclude(action__startswith=prefix)
+        return queryset
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class LegalDocumentForm(forms.ModelForm):
+    class Meta:
+        model = LegalDocument
+        fields = ["kind", "body"]
+
+    def clean_body(self):
+        body = self.cleaned_data["body"].strip()
+        if len(body) > legal.MAX_LENGTH:
+            raise forms.ValidationError(_("Le texte est trop long (100 000 caractères au plus)."))
+        return body
+
+
+@admin.register(LegalDocument)
+class LegalDocumentAdmin(admin.ModelAdmin):
+    """Each save publishes a new version (comcep.legal.publish); a published one never changes,
+    since members accepted that very text. A new charter is shown to every member to accept."""
+
+    form = LegalDocumentForm
+    list_display = ["kind", "version", "published_at"]
+    list_filter = ["kind"]
+    readonly_fields = ["version", "published_at"]
+
+    def get_fields(self, request, obj=None):
+        return ["kind", "body"] if obj is None else ["kind", "version", "published_at", "body"]
+
+    def get_changeform_initial_data(self, request):
+        # A new version starts from the text in force.
+        kind = request.GET.get("kind", LegalDocumentKind.CHARTER)
+        if kind not in LegalDocumentKind.values:
+            kind = LegalDocumentKind.CHARTER
+        return {"kind": kind, "body": legal.current(kind).body}
+
+    def save_model(self, request, obj, form, change):
+        document = legal.publish(kind=obj.kind, body=obj.body, actor=request.user)
+        obj.pk, obj.version, obj.published_at = document.pk, document.version, document.published_at
 
     def has_change_permission(self, request, obj=None):
         return False

@@ -7,6 +7,15 @@ class ComcepConfig(AppConfig):
     verbose_name = _("Comcep")
 
     def ready(self) -> None:
-        from comcep import signals
+        from comcep import navigation, signals
+        from comcep.roles import Role
 
         signals.connect_group_changes()
+        from django.contrib.auth.signals import user_logged_in
+
+        from comcep import legal
+
+        # The charter acceptance is looked up once, at sign-in (comcep.legal.CharterMiddleware).
+        user_logged_in.connect(legal.note_charter_at_sign_in, dispatch_uid="legal-charter")
+        navigation.register(_("Levées de pseudonyme"), "disclosures:list",
+                            roles={Role.PLATFORM_MANAGER}, area="manager")

@@ -45,6 +45,8 @@ def up() -> int:
     port = os.environ.get("PORT", "8000")
     print("→ Database:", "embedded PostgreSQL (var/postgres)"
           if "var%2Fpostgres" in os.environ["DATABASE_URL"] else "DATABASE_URL")
+    print("→ Antivirus:", f"clamd at {settings.CLAMAV_ADDRESS}" if settings.CLAMAV_ADDRESS else
+          "none configured (CLAMAV_ADDRESS is empty): uploads are not scanned")
     call_command("migrate", interactive=False, verbosity=0)
     print("→ Loading the demo data")
     call_command("seed_demo")

@@ -41,3 +41,17 @@ def register(label, url_name: str, *, roles, description="", area="community") -
 
 def links_for(user_roles: frozenset[str], area: str) -> list[Link]:
     return [link for link in _links if link.area == area and link.roles & user_roles]
+
+
+# Entries written in the page templates rather than registered (base.html, forum/base.html):
+# they take part in finding the current entry like the registered ones.
+FIXED_URL_NAMES = ("community", "edit_profile", "account_email", "account_login",
+                   "forum:notifications")
+
+
+def current_url(path: str, links: list[Link]) -> str:
+    """The address of the one entry to mark as current for ``path``: the page itself, or the
+    deepest entry whose address starts it (« Forum » for a topic). Empty when none does."""
+    candidates = [link.url for link in links] + [_reverse(name) for name in FIXED_URL_NAMES]
+    matching = [url for url in candidates if url != "/" and path.startswith(url)]
+    return max(matching, key=len, default="")

@@ -8,7 +8,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 
-from comcep import roles
+from comcep import identity, roles
 
 
 def check_community_member(user) -> None:
@@ -26,7 +26,7 @@ def community_required(view):
         if not user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         check_community_member(user)
-        member = getattr(user, "member", None)
+        member = identity.member_of(user)
         if member is None or not member.has_pseudonym:
             return redirect("choose_pseudonym")
         return view(request, *args, **kwargs)

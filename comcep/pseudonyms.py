@@ -28,11 +28,22 @@ MAX_LENGTH = 30
 _ALLOWED = re.compile(r"^[^\W_](?:[\w .'-]*[^\W_])?$")
 _SEPARATORS = re.compile(r"[\s._'-]+")
 _ASCII_LOOKALIKES = str.maketrans({"l": "1", "i": "1", "|": "1", "o": "0"})
-RESERVED = {
-    "admin", "administrateur", "administratrice", "comcep", "moderateur", "moderatrice",
-    "animateur", "animatrice", "support", "plateforme", "system", "systeme", "root",
-    "anonyme", "expert", "experte", "staff", "equipe",
-}
+# Words of the platform's roles and staff. Nobody may wear them: a member writing as
+# "Équipe Comcep" or "Modération" would speak with an authority they do not hold.
+# Long words are refused anywhere in the pseudonym, after confusable folding ("M0dérati0n",
+# Cyrillic "Мodération", "Mod-ération", "ModérationBretagne").
+RESERVED_ANYWHERE = (
+    "modération", "modérateur", "modératrice", "moderator", "animateur", "animatrice",
+    "administration", "administrateur", "administratrice", "administrator", "gestionnaire",
+    "comcep", "plateforme", "officiel", "webmaster", "carif-oref",
+)
+# Short words that also live inside ordinary ones (badminton, digestion, supporter, équipée,
+# inexpert): refused as a word of the pseudonym, digits around it included ("Admin2024",
+# "Support RH", "L'équipe", "AdminBretagne").
+RESERVED_WORDS = (
+    "admin", "modo", "mod", "gestion", "équipe", "support", "staff", "team", "expert", "experte",
+    "système", "system", "root", "anonyme", "officiel", "officielle",
+)
 
 
 def key(pseudonym: str) -> str:
@@ -63,6 +74,44 @@ def skeleton(pseudonym: str) -> str:
     return text.replace("rn", "m").translate(_ASCII_LOOKALIKES)
 
 
+@lru_cache(maxsize=1)
+def _reserved_skeletons() -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
+    return (tuple((skeleton(w), w) for w in RESERVED_ANYWHERE),
+            tuple((skeleton(w), w) for w in RESERVED_WORDS))
+
+
+def _words(pseudonym: str) -> list[str]:
+    """The words of a pseudonym: split at separators and where a lower-case letter meets a
+    capital ("AdminBretagne")."""
+    text = unicodedata.normalize("NFKC", pseudonym)
+    spaced = "".join(
+        f" {c}" if i and text[i - 1].islower() and c.isupper() else c
+        for i, c in enumerate(text)
+    )
+    return [w for w in _SEPARATORS.split(spaced) if w]
+
+
+def _is_word(token: str, word: str) -> bool:
+    """``token`` is ``word``, perhaps with digits before or after it ("2024admin", "modo13")."""
+    at = token.find(word)
+    return at >= 0 and (token[:at] + token[at + len(word):]).isdigit() or token == word
+
+
+def reserved_word(pseudonym: str) -> str | None:
+    """The reserved word the pseudonym holds, as it is spelled in French, or None."""
+    anywhere, words = _reserved_skeletons()
+    # Word by word, and all words run together ("Mod-ération"): joining them may also make
+    # look-alikes across a boundary ("Modérateur Nantes" folds to "…rateumantes").
+    tokens = [skeleton(w) for w in _words(pseudonym)] + [skeleton(pseudonym)]
+    for folded, word in anywhere:
+        if any(folded in token for token in tokens):
+            return word
+    for folded, word in words:
+        if any(_is_word(token, folded) for token in tokens):
+            return word
+    return None
+
+
 def validate_shape(pseudonym: str) -> None:
     """Raise ValidationError, in French, when the pseudonym is not acceptable."""
     value = unicodedata.normalize("NFKC", pseudonym).strip()
@@ -83,16 +132,20 @@ def validate_shape(pseudonym: str) -> None:
               "par une lettre ou un chiffre."),
             code="invalid_characters",
         )
+    word = reserved_word(value)
+    if word:
+        raise ValidationError(
+            _("« %(word)s » est un mot réservé aux rôles et à l'équipe de la plateforme : "
+              "choisissez un pseudonyme qui ne le contient pas."),
+            code="reserved", params={"word": word},
+        )
     if confusables.is_mixed_script(value, allowed_aliases=["COMMON", "INHERITED"]):
         raise ValidationError(
             _("Le pseudonyme mélange plusieurs alphabets (par exemple latin et cyrillique) : "
               "choisissez-en un seul."),
             code="mixed_script",
         )
-    if skeleton(value) in {skeleton(word) for word in RESERVED}:
-        raise ValidationError(
-            _("Ce pseudonyme est réservé : choisissez-en un autre."), code="reserved"
-        )
+
 
 
 def reveals_identity(pseudonym: str, *, first_name: str, last_name: str, email: str) -> bool:

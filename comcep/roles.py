@@ -1,4 +1,4 @@
-"""The roles of DESIGN.md, as groups plus guardian object permissions.
+"""The roles of docs/design.md, as groups plus guardian object permissions.
 
 One person may hold several roles, except that an operator manager is never a
 member of the community: the hierarchy does not take part.

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
-from comcep import pseudonyms
+from comcep import identity, pseudonyms
 from comcep.models import Member
 
 TAKEN = _("Ce pseudonyme est déjà pris : choisissez-en un autre.")
@@ -17,7 +17,7 @@ def validate_pseudonym(value: str, *, member: Member) -> str:
     """Return the pseudonym to store, or raise ValidationError in French."""
     value = " ".join(value.split())
     pseudonyms.validate_shape(value)
-    user = member.user
+    user = identity.account_of(member, purpose=identity.Purpose.PSEUDONYM_CHECK)
     if pseudonyms.reveals_identity(
         value, first_name=user.first_name, last_name=user.last_name, email=user.email
     ):

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import os
 import secrets
+from email.utils import parseaddr
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from comcep.embedded import ensure_database_url
@@ -24,13 +26,21 @@ VAR_DIR = BASE_DIR / "var"
 env = environ.Env()
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
+# Set by ./dev (and the test settings): this checkout runs on a laptop or in CI, so a missing
+# DATABASE_URL starts the embedded PostgreSQL and a missing SECRET_KEY is generated under var/.
+# Anywhere else both must be configured: a production process refuses to start without them.
+LOCAL = env.bool("COMCEP_LOCAL", default=False)
 
 
 def _secret_key() -> str:
-    """Use SECRET_KEY from the environment, or one kept under var/ for this checkout."""
+    """Use SECRET_KEY from the environment, or (./dev only) one kept under var/ for this checkout."""
     key = env.str("SECRET_KEY", default="")
     if key:
         return key
+    if not LOCAL:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. Set it to a long random string in the environment; the key "
+            "generated under var/ is only for ./dev (COMCEP_LOCAL=1).")
     path = VAR_DIR / "secret_key"
     if not path.exists():
         VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -72,9 +82,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "comcep.middleware.LanguageMiddleware",
+    # Before anything reads the body (CSRF reads the form): refuses one larger than its route takes.
+    "comcep.body_limits.BodyLimitMiddleware",
+    # A NUL character in the address or a form field answers 400 (templates/400.html).
+    "comcep.middleware.RejectNulBytesMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -83,6 +98,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # A member who has not accepted the charter in force is asked to first (comcep.legal).
+    "comcep.legal.CharterMiddleware",
 ]
 
 ROOT_URLCONF = "comcep.urls"
@@ -106,6 +123,11 @@ TEMPLATES = [
 ]
 
 # --- Database: PostgreSQL only -------------------------------------------------
+if not LOCAL and not os.environ.get("DATABASE_URL"):
+    raise ImproperlyConfigured(
+        "DATABASE_URL is not set. Point it at the PostgreSQL server, e.g. "
+        "postgres://user:password@host:5432/comcep; the embedded PostgreSQL is only for ./dev "
+        "(COMCEP_LOCAL=1).")
 DATABASES = {"default": env.db_url_config(ensure_database_url(BASE_DIR))}
 # A Unix socket directory arrives percent-encoded in the URL's host part.
 DATABASES["default"]["HOST"] = unquote(DATABASES["default"]["HOST"])
@@ -133,6 +155,9 @@ if REDIS_URL:
             "BACKEND": "comcep.cache.Redis",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="comcep"),
+            # Short timeouts: while Redis is away, pages are built from the database
+            # (comcep.cache.Redis answers misses) instead of waiting on it.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
         }
     }
 else:
@@ -199,7 +224,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"  # never served publicly: private files go through views
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # The local disk, files written whole or not at all (comcep/storage.py).
+    "default": {"BACKEND": "comcep.storage.MediaStorage"},
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -208,8 +234,56 @@ STORAGES = {
         )
     },
 }
+# Behind the deployment's nginx, files are sent by nginx after the permission check
+# (X-Accel-Redirect to this internal prefix, deploy/nginx/comcep.conf); empty: Python streams.
+MEDIA_ACCEL_REDIRECT = env.str("MEDIA_ACCEL_REDIRECT", default="")
+# Scaled out, media live in an S3-compatible bucket (comcep/object_storage.py: private objects,
+# signed URLs only); a permitted download is a redirect to a URL signed for this many seconds.
+# A video player keeps using the URL it was sent to while it seeks: a longer video wants more.
+MEDIA_S3_BUCKET = env.str("MEDIA_S3_BUCKET", default="")
+MEDIA_S3_URL_EXPIRY = env.int("MEDIA_S3_URL_EXPIRY", default=300)
+# The origin the browser fetches the signed URLs from (added below to the pages' img-src and
+# media-src: a redirected image or video is checked against the page's policy too).
+MEDIA_S3_ORIGIN = ""
+if MEDIA_S3_BUCKET:
+    _s3_endpoint = env.str("MEDIA_S3_ENDPOINT_URL", default="")
+    _s3_region = env.str("MEDIA_S3_REGION", default="")
+    _s3_style = env.str("MEDIA_S3_ADDRESSING_STYLE", default="path")
+    STORAGES["default"] = {"BACKEND": "comcep.object_storage.ObjectStorage", "OPTIONS": {
+        "bucket_name": MEDIA_S3_BUCKET,
+        "endpoint_url": _s3_endpoint or None,
+        "access_key": env.str("MEDIA_S3_ACCESS_KEY_ID", default="") or None,
+        "secret_key": env.str("MEDIA_S3_SECRET_ACCESS_KEY", default="") or None,
+        "region_name": _s3_region or None,
+        "addressing_style": _s3_style,
+    }}
+    _s3_host = urlsplit(_s3_endpoint) if _s3_endpoint else urlsplit(
+        f"https://s3.{_s3_region or 'us-east-1'}.amazonaws.com")
+    MEDIA_S3_ORIGIN = env.str("MEDIA_S3_PUBLIC_ORIGIN", default="") or (
+        f"{_s3_host.scheme}://{MEDIA_S3_BUCKET + '.' if _s3_style == 'virtual' else ''}"
+        f"{_s3_host.netloc}")
+# --- Request bodies ------------------------------------------------------------------
+# The largest body each route accepts, refused from its declared length before it is read
+# (comcep.body_limits) and, in front, by the reverse proxy (deploy/nginx/comcep.conf, which
+# the tests check against these). An ordinary form takes REQUEST_BODY_DEFAULT_BYTES; an
+# upload route takes its file limit (the setting or function named here) plus that much.
+REQUEST_BODY_DEFAULT_BYTES = 1024**2
+REQUEST_BODY_LIMITS = {
+    "forum:attachment_upload": (_("une image dans un message du forum"), "forum.images.MAX_BYTES"),
+    "privatespace:upload_file": (_("un fichier de l'espace privé ou une couverture de cours"),
+                                 "privatespace.uploads.max_file_bytes"),
+    "privatespace:create_course": (_("un fichier de l'espace privé ou une couverture de cours"),
+                                   "privatespace.uploads.max_file_bytes"),
+    "privatespace:edit_course": (_("un fichier de l'espace privé ou une couverture de cours"),
+                                 "privatespace.uploads.max_file_bytes"),
+    "resources:propose": (_("un document proposé à la bibliothèque"), "resources.conf.document_max_bytes"),
+    "resources:edit": (_("un document proposé à la bibliothèque"), "resources.conf.document_max_bytes"),
+    "resources:upload_video": (_("une vidéo"), "resources.conf.video_max_bytes"),
+}
+# Files larger than this are streamed to a temporary file rather than held in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5_242_880
+# What a form holds besides its files: as much as an ordinary form's whole body.
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_DEFAULT_BYTES
 
 # --- Email --------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url(
@@ -223,6 +297,11 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Comcep <ne-pas-repon
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # How many times the worker tries to send a notification before giving up on it.
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=8)
+# A relay that accepts and never answers gives up after this, and the message is retried.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=15)
+# A message claimed this long ago and not marked sent is retried (same Message-ID).
+NOTIFICATION_CLAIM_SECONDS = env.int("NOTIFICATION_CLAIM_SECONDS", default=600)
+EMAIL_MESSAGE_ID_DOMAIN = env.str("EMAIL_MESSAGE_ID_DOMAIN", default="comcep.fr")
 
 # --- Jobs (Celery) --------------------------------------------------------------------
 # With REDIS_URL, Redis is the broker; without it, a broker on the local disk
@@ -240,7 +319,10 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # A broker that accepts and never answers must not hold a web request: publishing gives up
+    # after these, and the job's row waits for its sweep (comcep.jobs).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_timeout": 2,
+                                       "socket_connect_timeout": 1}
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="comcep")
@@ -248,6 +330,10 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Every job has a limit: past the soft one it is told (SoftTimeLimitExceeded) and fails with a
+# reason, past the hard one its process is replaced. The video job sets its own, larger ones.
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
@@ -257,6 +343,11 @@ CELERY_BEAT_SCHEDULE = {
     "dispatch-pending-notifications": {
         "task": "comcep.tasks.dispatch_pending_notifications",
         "schedule": env.int("OUTBOX_SWEEP_SECONDS", default=60),
+    },
+    # Tells members whose pseudonym was lifted once the date the law set has come.
+    "tell-disclosed-members": {
+        "task": "comcep.tasks.tell_disclosed_members",
+        "schedule": crontab(hour=8, minute=0),
     },
 }
 
@@ -283,6 +374,10 @@ CELERY_BEAT_SCHEDULE["resume-stalled-videos"] = {
 # --- Private space -------------------------------------------------------------------
 PRIVATESPACE_QUOTA_BYTES = env.int("PRIVATESPACE_QUOTA_BYTES", default=500 * 1024**2)
 
+# --- Antivirus (comcep/antivirus.py): clamd, e.g. unix:///run/clamav/clamd.ctl or
+# tcp://127.0.0.1:3310; empty = no scanner (uploads are taken unscanned).
+CLAMAV_ADDRESS = env.str("CLAMAV_ADDRESS", default="")
+
 # --- Forum digests ---------------------------------------------------------------------
 CELERY_BEAT_SCHEDULE["forum-daily-digests"] = {
     "task": "forum.tasks.send_digests", "schedule": crontab(hour=7, minute=0), "args": ("daily",),
@@ -296,6 +391,30 @@ CELERY_BEAT_SCHEDULE["forum-weekly-digests"] = {
 CELERY_BEAT_SCHEDULE["forum-delete-unused-images"] = {
     "task": "forum.tasks.delete_unused_images",
     "schedule": env.int("FORUM_IMAGE_SWEEP_SECONDS", default=3600),
+}
+
+# --- Data rights and retention (listed on /donnees-conservees/) ---------------------------
+# How long each kind of data is kept, in days; the retention job purges what is older.
+DATA_EXPORT_DAYS = env.int("DATA_EXPORT_DAYS", default=7)  # a member's data download link
+CLOSED_ACCOUNT_IDENTITY_DAYS = env.int("CLOSED_ACCOUNT_IDENTITY_DAYS", default=365)
+REFUSED_APPLICATION_DAYS = env.int("REFUSED_APPLICATION_DAYS", default=90)  # after the appeal window
+NOTIFICATION_RETENTION_DAYS = env.int("NOTIFICATION_RETENTION_DAYS", default=180)
+OUTBOX_RETENTION_DAYS = env.int("OUTBOX_RETENTION_DAYS", default=90)
+SESSION_IP_RETENTION_DAYS = env.int("SESSION_IP_RETENTION_DAYS", default=30)
+# The text a moderator masked in a post (a beneficiary's data) stays this long in the
+# moderation log, then is purged.
+MODERATION_REDACTED_ORIGINAL_DAYS = env.int("MODERATION_REDACTED_ORIGINAL_DAYS", default=30)
+LEGAL_CONTACT_EMAIL = env.str("LEGAL_CONTACT_EMAIL", default="dpo@comcep.fr")
+LEGAL_PUBLISHER = env.str("LEGAL_PUBLISHER", default="Comcep")
+LEGAL_HOST = env.str("LEGAL_HOST", default="")
+CELERY_BEAT_SCHEDULE["purge-expired-data"] = {
+    "task": "comcep.tasks.purge_expired_data",
+    "schedule": crontab(hour=3, minute=15),
+}
+# Form submission tokens (comcep.idempotency) are kept a day, far longer than a resent form.
+CELERY_BEAT_SCHEDULE["purge-submission-tokens"] = {
+    "task": "comcep.tasks.purge_submission_tokens",
+    "schedule": crontab(minute=40),  # every hour
 }
 
 # --- Security -------------------------------------------------------------------------
@@ -313,12 +432,53 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): only this origin's files run or style a page; no
+# inline script, style attribute or event handler, no eval, nothing from a third party.
+# Scripts go in static/js/, styles in static/css/ (tests/e2e/test_csp.py crawls every page
+# under this policy). A response that sets its own header (uploaded files: "sandbox") keeps it.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        # blob: lets the upload form read a chosen video's duration before sending it.
+        "media-src": ["'self'", "blob:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+if MEDIA_S3_ORIGIN:  # images and videos, after their redirect to a signed URL
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(MEDIA_S3_ORIGIN)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["media-src"].append(MEDIA_S3_ORIGIN)
+
+# --- Error reports ------------------------------------------------------------------
+# To Sentry (or a self-hosted GlitchTip) when SENTRY_DSN is set, web and worker alike; by
+# email to ADMINS ("Name <email>,…") otherwise. No personal data is sent: no account, no
+# address, no request body (members write under a pseudonym; their identity stays here).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+ADMINS = [parseaddr(admin) for admin in env.list("ADMINS", default=[])]
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(dsn=SENTRY_DSN, send_default_pii=False, max_request_body_size="never",
+                    environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+                    traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0))
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        # Worker failures and other errors outside a request (Django mails those of requests).
+        "mail_admins": {"class": "django.utils.log.AdminEmailHandler", "level": "ERROR",
+                        "filters": ["require_debug_false"]},
+    },
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "root": {"handlers": ["console", *(["mail_admins"] if ADMINS and not SENTRY_DSN else [])],
+             "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
         "pgserver": {"level": "WARNING"},

@@ -19,12 +19,15 @@ urlpatterns = [
     path("communaute/profil/", views.edit_profile, name="edit_profile"),
     path("healthz", views.healthz, name="healthz"),
     path("langue/", set_language, name="set_language"),
+    path("compte/donnees/", include("comcep.data_urls")),
     path("compte/", include("allauth.urls")),
+    path("", include("comcep.legal_urls")),
     path("candidature/", include("enrolment.urls")),
     path("forum/", include("forum.urls")),
     path("ressources/", include("resources.urls")),
     path("espace-prive/", include("privatespace.urls")),
     path("gestion/admin/", admin.site.urls),
+    path("gestion/levees-de-pseudonyme/", include("comcep.disclosure_urls")),
 ]
 
 handler403 = "comcep.views.error_403"

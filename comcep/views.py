@@ -1,19 +1,22 @@
 from __future__ import annotations
 
 import logging
+import sys
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
-from django.http import HttpResponseServerError, JsonResponse
+from django.db import InterfaceError, OperationalError, connection
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from comcep import antivirus, disclosures, identity
 from comcep.accounts import landing_url, needs_mfa
+from comcep.cache import cache_is_reachable
 from comcep.celery import app as celery_app
 from comcep.forms import ProfileForm, PseudonymForm
 from comcep.models import Member
@@ -33,7 +36,10 @@ def home(request):
 
 @community_required
 def community(request):
-    return render(request, "comcep/community.html", {"member": request.user.member})
+    member = identity.member_of(request.user)
+    return render(request, "comcep/community.html", {
+        "member": member, "disclosures_told": disclosures.told_to(member),
+    })
 
 
 @login_required
@@ -60,7 +66,7 @@ def choose_pseudonym(request):
 
 @community_required
 def edit_profile(request):
-    member = request.user.member
+    member = identity.member_of(request.user)
     form = ProfileForm(request.POST or None, instance=member)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -82,7 +88,7 @@ def admin_login(request, extra_context=None):
 @never_cache
 @require_GET
 def healthz(request):
-    """200 when the database and the broker answer, 503 otherwise."""
+    """200 when the database, the broker and the cache answer; 503 naming the part that does not."""
     checks = {}
     try:
         with connection.cursor() as cursor:
@@ -98,9 +104,13 @@ def healthz(request):
     except Exception as exc:
         logger.exception("Health check: broker")
         checks["broker"] = f"error: {type(exc).__name__}"
+    # Pages are still served without the cache, but an operator must see that it is away.
+    checks["cache"] = "ok" if cache_is_reachable() else "error: unreachable"
     healthy = all(value == "ok" for value in checks.values())
+    # Told, not judged: with the scanner away uploads are refused, but the site still serves.
     return JsonResponse(
-        {"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503
+        {"status": "ok" if healthy else "error", "checks": checks, "antivirus": antivirus.status()},
+        status=200 if healthy else 503,
     )
 
 
@@ -114,4 +124,11 @@ def error_404(request, exception=None):
 
 def error_500(request):
     # No context processors: whatever failed must not fail again while rendering this.
+    error = sys.exc_info()[1]  # Django calls this view while handling the exception
+    if isinstance(error, OperationalError | InterfaceError):
+        # PostgreSQL restarting or failing over: the request's transaction was rolled back
+        # whole, the next request reconnects. Say so, and when to try again.
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+        response["Retry-After"] = "5"
+        return response
     return HttpResponseServerError(loader.get_template("500.html").render())

@@ -5,6 +5,7 @@ from enrolment.models import Application, ApplicationEvent, PilotInvitation
 
 class EventInline(admin.TabularInline):
     model = ApplicationEvent
+    fk_name = "application"
     extra = 0
     can_delete = False
     readonly_fields = ["created_at", "action", "from_status", "to_status", "actor", "actor_role",

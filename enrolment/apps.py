@@ -7,9 +7,14 @@ class EnrolmentConfig(AppConfig):
     verbose_name = _("Adhésions")
 
     def ready(self) -> None:
-        from comcep import navigation
+        from comcep import datarights, navigation
         from comcep.roles import Role
+        from enrolment import datarights as enrolment_data
         from enrolment import signals  # noqa: F401  (connects the receivers)
+
+        datarights.register("candidature", export=enrolment_data.export,
+                            purge_identity=enrolment_data.purge_identity,
+                            purge_expired=enrolment_data.purge_expired)
 
         navigation.register(_("Candidatures"), "enrolment:operator_queue",
                             roles={Role.OPERATOR_MANAGER}, area="manager")

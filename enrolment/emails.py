@@ -123,3 +123,13 @@ def reason_reminder(application: Application, days: int) -> None:
 def pilot_invitation(email: str, region, apply_url: str) -> None:
     queue_email(template="enrolment_pilot_invitation", to=email,
                 context={"region": region, "apply_url": apply_url})
+
+
+def repeated_application(email: str, *, owner: User | None, language: str = "fr") -> None:
+    """Someone applied with an address that already has an account or an application: its owner
+    is told here, never the person who filled in the form."""
+    # To the address that was typed; linked to its account when that is the account's address.
+    to = owner if owner is not None and owner.email.lower() == email.lower() else email
+    queue_email(template="enrolment_repeated", to=to, language=language,
+                context={"login_url": absolute_url("account_login"),
+                         "password_reset_url": absolute_url("account_reset_password")})

@@ -2,15 +2,17 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import password_validation
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from comcep.models import Operator, Region, RolloutPhase, User
-from enrolment.models import Application, EndCategory, RefusalCategory
+from comcep.idempotency import IdempotentFormMixin
+from comcep.models import Operator, Region, RolloutPhase
+from enrolment.models import EndCategory, RefusalCategory
 from enrolment.permissions import may_apply_in
-from enrolment.services import DUPLICATE
 
 
-class ApplicationForm(forms.Form):
+class ApplicationForm(IdempotentFormMixin, forms.Form):
     first_name = forms.CharField(label=_("Prénom"), max_length=150,
                                  widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
     last_name = forms.CharField(label=_("Nom"), max_length=150,
@@ -44,13 +46,17 @@ class ApplicationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["operator"].queryset = Operator.objects.filter(is_active=True)
         self.fields["region"].queryset = Region.objects.all()
+        # The texts being accepted, one click away (in a new tab: the form stays filled in).
+        self.fields["charter"].help_text = format_html(
+            _('Lire <a href="{}" target="_blank" rel="noopener">la charte de la communauté</a> '
+              'et <a href="{}" target="_blank" rel="noopener">la notice de confidentialité</a> '
+              "(nouvel onglet)."),
+            reverse("legal:charter"), reverse("legal:privacy"))
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        if (Application.objects.filter(email__iexact=email).exists()
-                or User.objects.filter(email__iexact=email).exists()):
-            raise forms.ValidationError(DUPLICATE, code="duplicate")
-        return email
+        # Whether the address is taken is not the form's to say: the answer would tell anyone
+        # who has applied. ``services.apply_for_membership`` handles it out of sight.
+        return self.cleaned_data["email"].strip().lower()
 
     def clean(self):
         data = super().clean()
@@ -73,7 +79,21 @@ class ApplicationForm(forms.Form):
         return data
 
 
-class RefuseForm(forms.Form):
+class OwnIds:
+    """Ids of its own for a form that shares a page, and the field name ``text``, with others
+    (refusal and end of membership; request for a reason and decision on an appeal): no id
+    appears twice, so each label and aria-describedby reaches its own field. The names
+    posted stay the same."""
+
+    id_prefix = ""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"id_{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
+class RefuseForm(OwnIds, forms.Form):
+    id_prefix = "refuse"
     category = forms.ChoiceField(label=_("Catégorie du refus"),
                                  choices=[("", _("— choisir —")), *RefusalCategory.choices])
     text = forms.CharField(
@@ -82,12 +102,14 @@ class RefuseForm(forms.Form):
     )
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(OwnIds, forms.Form):
+    id_prefix = "reason"
     text = forms.CharField(label=_("Motif du refus, pour l'équipe de la plateforme"),
                            widget=forms.Textarea(attrs={"rows": 4}), max_length=4000)
 
 
-class EndMembershipForm(forms.Form):
+class EndMembershipForm(OwnIds, forms.Form):
+    id_prefix = "end"
     category = forms.ChoiceField(label=_("Raison"),
                                  choices=[("", _("— choisir —")), *EndCategory.choices])
     text = forms.CharField(label=_("Précisions"), widget=forms.Textarea(attrs={"rows": 2}),
@@ -103,12 +125,14 @@ class AppealForm(forms.Form):
     )
 
 
-class RequestReasonForm(forms.Form):
+class RequestReasonForm(OwnIds, forms.Form):
+    id_prefix = "request"
     text = forms.CharField(label=_("Message à l'opérateur (facultatif)"), required=False,
                            widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(OwnIds, forms.Form):
+    id_prefix = "decision"
     decision = forms.ChoiceField(
         label=_("Décision"), widget=forms.RadioSelect,
         choices=[("overturn", _("Refus infirmé : la personne est admise")),

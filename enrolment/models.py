@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
@@ -9,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from comcep.models import Operator, Region, Structure
+from comcep.pseudonyms import skeleton
 from enrolment.conf import days_ago
 
 
@@ -49,6 +53,21 @@ class ActorRole(models.TextChoices):
 # Where an application is no longer anybody's business but its history.
 OPERATOR_VISIBLE = [s for s in Status.values if s not in (Status.SUBMITTED, Status.WAITLISTED)]
 APPEAL_STATES = [Status.APPEALED, Status.REASON_REQUESTED, Status.REASON_GIVEN]
+# An operator said no (an appeal may still be under way, or have upheld it).
+REFUSED_STATES = [Status.REFUSED, *APPEAL_STATES, Status.UPHELD]
+
+NAME_KEY_LENGTH = 320
+_NAME_WORDS = re.compile(r"[\W_]+")
+
+
+def fold_name(first_name: str, last_name: str) -> str:
+    """One person's name under which "Camille Dupont", "DUPONT Camille" and "Câmille Dupont"
+    meet: word by word, case, accents, punctuation and look-alike letters folded (as for
+    pseudonyms), the words sorted so that which one was typed as the first name does not
+    matter."""
+    # Composed first, so that a decomposed accent stays inside its word.
+    words = _NAME_WORDS.split(unicodedata.normalize("NFKC", f"{first_name} {last_name}"))
+    return " ".join(sorted(folded for folded in map(skeleton, words) if folded))[:NAME_KEY_LENGTH]
 
 
 class ApplicationQuerySet(models.QuerySet):
@@ -77,6 +96,8 @@ class Application(models.Model):
     )
     first_name = models.CharField(_("prénom"), max_length=150)
     last_name = models.CharField(_("nom"), max_length=150)
+    # ``fold_name(first_name, last_name)``: finds a refusal of the same name at another operator.
+    name_key = models.CharField(max_length=NAME_KEY_LENGTH, blank=True, db_index=True, editable=False)
     email = models.EmailField(_("adresse e-mail professionnelle"))
     operator = models.ForeignKey(
         Operator, on_delete=models.PROTECT, related_name="applications", verbose_name=_("opérateur")
@@ -155,11 +176,14 @@ ACTION_LABELS = {
     "escalated": _("Signalée à l'équipe de la plateforme (attente trop longue)"),
     "reason_reminded": _("Rappel : motif toujours attendu"),
     "nudged": _("Responsables de l'opérateur relancés par l'équipe de la plateforme"),
+    # Worded for the operator's managers, who see it too: neither who refused nor why.
+    "similar_refused": _("Une candidature au même nom a été refusée récemment par un autre "
+                         "opérateur (homonymie possible)"),
 }
 
 
 # What the applicant's own timeline leaves out (internal steps), and whose text it shows.
-HIDDEN_FROM_APPLICANT = {"reminded", "escalated", "reason_reminded", "nudged"}
+HIDDEN_FROM_APPLICANT = {"reminded", "escalated", "reason_reminded", "nudged", "similar_refused"}
 TEXT_SHOWN_TO_APPLICANT = {"refuse", "appeal", "uphold", "overturn"}
 
 
@@ -182,6 +206,11 @@ class ApplicationEvent(models.Model):
     actor_role = models.CharField(max_length=20, choices=ActorRole.choices)
     category = models.CharField(max_length=30, blank=True)
     text = models.TextField(blank=True)
+    # The other application a step is about ("similar_refused": the earlier refusal). Only the
+    # platform manager's page follows it.
+    related_application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     objects = ApplicationEventQuerySet.as_manager()

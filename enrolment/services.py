@@ -6,16 +6,27 @@ import contextlib
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from comcep import legal
 from comcep.audit import record
-from comcep.models import Operator, Region, RolloutPhase, User
+from comcep.models import Operator, OutboxMessage, Region, RolloutPhase, User
 from enrolment import emails, transitions
 from enrolment.conf import days_ago, delay
-from enrolment.models import ActorRole, Application, ApplicationEvent, PilotInvitation, Status
+from enrolment.models import (
+    REFUSED_STATES,
+    ActorRole,
+    Application,
+    ApplicationEvent,
+    PilotInvitation,
+    Status,
+    fold_name,
+)
 from enrolment.permissions import region_accepts_applications
 
 APPEAL_SALT = "enrolment.appeal"
@@ -27,8 +38,51 @@ class EnrolmentError(Exception):
         self.message = str(message)
 
 
-DUPLICATE = _("Une candidature existe déjà pour cette adresse e-mail. Connectez-vous pour suivre "
-              "son avancement, ou utilisez « Mot de passe oublié » si besoin.")
+class AddressTaken(EnrolmentError):
+    """The address already has an account or an application. Never shown as such to whoever
+    submitted the form: that would tell anyone who has applied to Comcep."""
+
+
+TAKEN = "address already has an account or an application"  # for logs; never shown
+
+# At most one warning per address in this time, so the form cannot be used to flood someone.
+REPEATED_WARNING_INTERVAL = timedelta(hours=1)
+REPEATED_KIND = "enrolment_repeated"
+
+
+def similar_refusal_window() -> timedelta:
+    """How far back a refusal by another operator counts: as long as refused applications are
+    kept (the appeal window, then the retention period), which is what they are kept for."""
+    return appeal_window() + timedelta(days=settings.REFUSED_APPLICATION_DAYS)
+
+
+def similar_refused(key: str, operator: Operator):
+    """The applications of the same folded name that another operator refused recently."""
+    if not key:
+        return Application.objects.none()
+    since = timezone.now() - similar_refusal_window()
+    refused_recently = ApplicationEvent.objects.filter(action="refuse", created_at__gte=since)
+    return (Application.objects.filter(name_key=key, status__in=REFUSED_STATES,
+                                       pk__in=refused_recently.values("application_id"))
+            .exclude(operator=operator).order_by("-status_changed_at", "-pk"))
+
+
+def has_similar_refusal(application: Application) -> bool:
+    """For the operator's managers: only that a refusal of the same name was recorded."""
+    return application.events.filter(action="similar_refused").exists()
+
+
+def similar_refusals(application: Application) -> list[Application]:
+    """For the platform manager: the earlier refusals themselves, with their operator and
+    reason. Never handed to an operator manager's page."""
+    recorded = application.events.filter(action="similar_refused").values("related_application_id")
+    return list(Application.objects.with_related().filter(pk__in=recorded)
+                .order_by("-status_changed_at", "-pk"))
+
+
+def _address_taken(email: str) -> bool:
+    return (User.objects.filter(email__iexact=email).exists()
+            or Application.objects.filter(email__iexact=email).exists())
 
 
 @transaction.atomic
@@ -39,23 +93,26 @@ def submit_application(
     """Create the applicant's account (no role yet) and their application, email unconfirmed.
 
     The account lets the applicant sign in to follow the application; it opens
-    the community only once admitted.
+    the community only once admitted. Raises ``AddressTaken`` when the address is in use.
     """
     email = email.strip().lower()
-    if User.objects.filter(email__iexact=email).exists() or Application.objects.filter(
-            email__iexact=email).exists():
-        raise EnrolmentError(DUPLICATE)
+    key = fold_name(first_name, last_name)
+    # Looked up before the address is checked, so that a taken address costs the same queries.
+    earlier = list(similar_refused(key, operator)[:5])
+    if _address_taken(email):
+        raise AddressTaken(TAKEN)
     try:
         with transaction.atomic():
             user = User.objects.create_user(email=email, password=password,
                                             first_name=first_name, last_name=last_name)
     except IntegrityError:  # the same address sent twice at the same moment
-        raise EnrolmentError(DUPLICATE) from None
+        raise AddressTaken(TAKEN) from None
     EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
+    legal.accept_at_application(user)  # the form's charter box is required
     now = timezone.now()
     application = Application.objects.create(
-        user=user, first_name=first_name, last_name=last_name, email=email, operator=operator,
-        region=region, structure_name=structure_name, job_title=job_title,
+        user=user, first_name=first_name, last_name=last_name, name_key=key, email=email,
+        operator=operator, region=region, structure_name=structure_name, job_title=job_title,
         charter_accepted_at=now, language=language, status=Status.SUBMITTED,
         status_changed_at=now, created_at=now,
     )
@@ -63,7 +120,51 @@ def submit_application(
         application=application, action="submit", from_status="", to_status=Status.SUBMITTED,
         actor=user, actor_role=ActorRole.APPLICANT, created_at=now,
     )
+    # Someone refused by one operator may try another under a new address. Nobody is told but
+    # the platform manager (who follows the link) and, without who or why, the new operator.
+    for refused in earlier:
+        ApplicationEvent.objects.create(
+            application=application, action="similar_refused", from_status=Status.SUBMITTED,
+            to_status=Status.SUBMITTED, actor=None, actor_role=ActorRole.SYSTEM,
+            related_application=refused, created_at=now,
+        )
     return application
+
+
+def apply_for_membership(*, password: str, language: str = "fr", **fields) -> Application | None:
+    """The application form's submission, as the visitor sees it: an application when the
+    address was free, None when it was taken, in which case the owner of the address is warned
+    by email instead. The caller answers both alike."""
+    try:
+        return submit_application(password=password, language=language, **fields)
+    except AddressTaken:
+        # A new account hashes the password: so does this path, to take about as long.
+        make_password(password)
+        warn_address_owner(fields["email"], language=language)
+        return None
+
+
+@transaction.atomic
+def warn_address_owner(email: str, *, language: str = "fr") -> bool:
+    """Tell the owner of ``email`` that someone applied with it, once an hour at most.
+
+    The owner's rows are locked first, so two attempts at the same moment send one warning.
+    Returns whether a warning was queued.
+    """
+    email = email.strip().lower()
+    owner = User.objects.select_for_update().filter(email__iexact=email).first()
+    application = (Application.objects.select_for_update(of=("self",))
+                   .filter(email__iexact=email).select_related("user").first())
+    if owner is None and application is not None:
+        owner = application.user
+    since = timezone.now() - REPEATED_WARNING_INTERVAL
+    if OutboxMessage.objects.filter(kind=REPEATED_KIND, to_email__iexact=email,
+                                    created_at__gte=since).exists():
+        return False
+    mine = application if application is not None else getattr(owner, "application", None)
+    emails.repeated_application(email, owner=owner,
+                                language=mine.language if mine is not None else language)
+    return True
 
 
 def on_email_confirmed(user: User) -> None:

@@ -212,8 +212,13 @@ def overturn(application: Application, *, actor: User, text: str) -> Application
 
 
 @transaction.atomic
-def end_membership(application: Application, *, actor: User, category: str, text: str) -> ApplicationEvent:
-    """The member left the operator: the account closes, their posts stay under their pseudonym."""
+def end_membership(application: Application, *, actor: User, category: str, text: str,
+                   keep_posts: bool = True) -> ApplicationEvent:
+    """The member left the operator: the account closes as when a member deletes it.
+
+    Their private space goes; their posts stay under "ancien·ne membre" (``keep_posts``).
+    """
+    from comcep import datarights
     from comcep.accounts import end_all_sessions
 
     if not category or not text.strip():
@@ -223,5 +228,6 @@ def end_membership(application: Application, *, actor: User, category: str, text
     User.objects.filter(pk=user.pk).update(is_active=False)
     user.is_active = False
     emails.membership_ended(application)
+    datarights.close_account(user, keep_posts=keep_posts, by_member=False, actor=actor)
     end_all_sessions(user)
     return event

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from allauth.account import app_settings as account_settings
+from allauth.account.adapter import get_adapter as get_account_adapter
+from allauth.account.internal.stagekit import stash_login
+from allauth.account.models import Login
 from allauth.account.utils import complete_signup
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from comcep import idempotency
 from comcep.accounts import landing_url
 from comcep.models import Region
 from comcep.roles import Role
@@ -56,20 +60,53 @@ def apply(request):
     form = ApplicationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            application = services.submit_application(
+        created = {}
+
+        def create() -> str:
+            created["application"] = services.apply_for_membership(
                 first_name=data["first_name"], last_name=data["last_name"], email=data["email"],
                 password=data["password1"], operator=data["operator"], region=data["region"],
                 structure_name=data["structure_name"], job_title=data["job_title"],
                 language=getattr(request, "LANGUAGE_CODE", "fr"),
             )
-        except services.EnrolmentError as error:
-            form.add_error("email", error.message)
-        else:
-            # allauth sends the confirmation link and, once it is followed, signs the person in.
-            return complete_signup(request, application.user, account_settings.EMAIL_VERIFICATION,
-                                   reverse("enrolment:status"))
+            return reverse("enrolment:status")
+
+        try:
+            # Sent twice (double click, resent request), the form applies once, and the second
+            # request does not warn the applicant that "someone" used their address.
+            # The passwords stay out of the fingerprint.
+            idempotency.once(
+                token=form.submission_token, scope="enrolment.apply", user=None, create=create,
+                content_digest=idempotency.digest(
+                    data["email"], data["first_name"], data["last_name"], data["operator"].pk,
+                    data["region"].pk, data["structure_name"], data["job_title"]),
+            )
+        except idempotency.TokenRefused as error:
+            form.refuse_token(error)
+            return render(request, "enrolment/apply.html", {"form": form})
+        application = created.get("application")
+        if application is None:
+            # The address was taken (its owner is warned by email), or this is the same form sent
+            # again: the visitor gets the very answer a new applicant gets, so the form tells
+            # nobody who has applied.
+            return _as_after_signup(request, data["email"])
+        # allauth sends the confirmation link and, once it is followed, signs the person in.
+        return complete_signup(request, application.user, account_settings.EMAIL_VERIFICATION,
+                               reverse("enrolment:status"))
     return render(request, "enrolment/apply.html", {"form": form})
+
+
+def _as_after_signup(request, email: str):
+    """What ``complete_signup`` answers a new applicant: the "confirmation sent" message, and
+    the redirect to the page that says so (allauth's own answer when it hides a taken address)."""
+    adapter = get_account_adapter(request)
+    # A new applicant's sign-up leaves allauth's pending login in the session (and so a session
+    # cookie): one without an account does the same here.
+    stash_login(request, Login(user=None, email=email, signup=True, redirect_url=reverse(
+        "enrolment:status"), email_verification=account_settings.EMAIL_VERIFICATION))
+    adapter.add_message(request, messages.INFO, "account/messages/email_confirmation_sent.txt",
+                        {"email": email, "login": False, "signup": True})
+    return adapter.respond_email_verification_sent(request, None)
 
 
 @login_required
@@ -165,6 +202,7 @@ def _operator_context(user, application, **overrides) -> dict:
         "can_decide": permissions.can_decide(user, application),
         "can_give_reason": permissions.can_give_reason(user, application),
         "can_end": permissions.can_end_membership(user, application),
+        "similar_refused": services.has_similar_refusal(application),
         "refuse_form": RefuseForm(), "reason_form": ReasonForm(), "end_form": EndMembershipForm(),
         **overrides,
     }
@@ -279,13 +317,18 @@ def platform_queue(request):
 @permissions.manager_required(Role.PLATFORM_MANAGER)
 def platform_detail(request, pk: int):
     application = permissions.get_platform_application(request.user, pk)
+    return _platform_page(request, application)
+
+
+def _platform_page(request, application, *, decision_form=None):
     return render(request, "enrolment/platform_detail.html", {
         "application": application,
         "events": application.events.select_related("actor"),
         "can_request_reason": permissions.can_request_reason(request.user, application),
         "can_nudge": permissions.can_nudge_operator(request.user, application),
         "can_decide": permissions.can_handle_appeal(request.user, application),
-        "request_form": RequestReasonForm(), "decision_form": DecisionForm(),
+        "similar_refusals": services.similar_refusals(application),
+        "request_form": RequestReasonForm(), "decision_form": decision_form or DecisionForm(),
     })
 
 
@@ -314,6 +357,9 @@ def platform_decide(request, pk: int):
     application = permissions.get_platform_application(request.user, pk)
     form = DecisionForm(request.POST)
     if not form.is_valid():
+        if permissions.can_handle_appeal(request.user, application):
+            # Shown again with its errors and the motivation already written.
+            return _platform_page(request, application, decision_form=form)
         messages.error(request, _("Choisissez une décision et motivez-la."))
         return redirect("enrolment:platform_detail", pk=pk)
     if form.cleaned_data["decision"] == "overturn":

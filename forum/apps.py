@@ -13,6 +13,12 @@ class ForumConfig(AppConfig):
 
         signals.connect()
 
+        from comcep import datarights
+        from forum import datarights as forum_data
+
+        datarights.register("forum", export=forum_data.export, erase=forum_data.erase,
+                            purge_expired=forum_data.purge_expired)
+
         navigation.register(_("Forum"), "forum:index", roles=Role.COMMUNITY,
                             description=_("Échanges de pratiques, questions vives du métier, "
                                           "sessions d'experts."))

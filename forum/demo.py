@@ -1,4 +1,4 @@
-"""Demo content: the categories of DESIGN.md and a few dozen topics by the demo members.
+"""Demo content: the categories of docs/design.md and a few dozen topics by the demo members.
 
 Idempotent: categories are found by slug, topics by title; a second run adds nothing.
 """

@@ -5,6 +5,9 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from comcep.idempotency import IdempotentFormMixin
+from comcep.personaldata import find_personal_data
+from comcep.personaldata_guard import PersonalDataGuardMixin
 from forum.models import Category, EmailFrequency, FlagReason, TopicKind
 
 MAX_BODY = 20_000
@@ -30,7 +33,8 @@ class BodyField(forms.CharField):
         return super().clean(clean_text(value))
 
 
-class TopicForm(forms.Form):
+class TopicForm(IdempotentFormMixin, PersonalDataGuardMixin, forms.Form):
+    personal_data_fields = ("title", "body")
     title = forms.CharField(label=_("Titre"), max_length=MAX_TITLE, min_length=5)
     kind = forms.ChoiceField(label=_("Type"), choices=TopicKind.choices, initial=TopicKind.DISCUSSION)
     tags = forms.CharField(label=_("Mots-clés"), required=False, max_length=200,
@@ -49,12 +53,12 @@ class TopicForm(forms.Form):
         return tags
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(IdempotentFormMixin, PersonalDataGuardMixin, forms.Form):
     body = BodyField(label=_("Votre réponse"))
     reply_to = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
-class EditForm(forms.Form):
+class EditForm(PersonalDataGuardMixin, forms.Form):
     body = BodyField()
 
 
@@ -98,3 +102,39 @@ class SearchForm(forms.Form):
 
 class AttachmentForm(forms.Form):
     image = forms.FileField(label=_("Image"))
+    # What a screen reader says in place of the image: its alt text in the post.
+    description = forms.CharField(label=_("Description de l'image"), required=False, max_length=200)
+
+    def clean_description(self):
+        return " ".join(clean_text(self.cleaned_data["description"]).split())
+
+
+class RedactForm(forms.Form):
+    """The passages of a post a moderator masks: those the guard finds, or one they copy."""
+
+    passages = forms.MultipleChoiceField(label=_("Passages repérés"), required=False,
+                                         widget=forms.CheckboxSelectMultiple)
+    other = forms.CharField(label=_("Autre passage à masquer"), required=False, max_length=500,
+                            help_text=_("Copiez-le exactement tel qu'il figure dans le message."))
+    reason = forms.CharField(label=_("Raison (pour le journal de modération)"), required=False,
+                             max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, body: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.body = body
+        found = list(dict.fromkeys(finding.text for finding in find_personal_data(body)))
+        self.fields["passages"].choices = [(text, text) for text in found]
+        self.fields["passages"].initial = found
+
+    def clean(self):
+        data = super().clean()
+        chosen = list(data.get("passages") or [])
+        other = clean_text(data.get("other", ""))
+        if other and other not in self.body:
+            self.add_error("other", _("Ce passage ne figure pas dans le message : copiez-le exactement."))
+        elif other:
+            chosen.append(other)
+        if not chosen and not self.errors:
+            raise forms.ValidationError(_("Choisissez au moins un passage à masquer."))
+        data["chosen"] = chosen
+        return data

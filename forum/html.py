@@ -43,6 +43,7 @@ class PostLabels:
     flag: str
     favourite: str
     restore: str
+    redact: str
     thanks: str
     expert: str
     expert_title: str
@@ -56,7 +57,7 @@ class PostLabels:
             hidden=_("Message masqué par l'équipe d'animation."), reason=_("Raison :"), quote=_("Citer"),
             accept=_("Accepter cette réponse"), unaccept=_("Retirer la réponse acceptée"),
             edit=_("Modifier"), flag=_("Signaler"), favourite=_("Favori"), restore=_("Rétablir"),
-            thanks=_("Merci"),
+            redact=_("Masquer un passage"), thanks=_("Merci"),
             expert=_("expert·e"), expert_title=_("Expert·e reconnu·e"), moderator=_("animation"),
             moderator_title=_("Membre de l'équipe d'animation"),
         )
@@ -171,6 +172,9 @@ def posts(request, topic: Topic, items: list[PostView], reader: Reader) -> SafeS
                            f'href="/forum/message/{post.pk}/signaler/">{escape(labels.flag)}</a>')
         if reader.moderator and post.is_hidden:
             actions.append(_button_form(f"/forum/message/{post.pk}/retablir/", csrf, labels.restore))
+        if reader.moderator and not post.is_hidden:
+            actions.append(f'<a class="button button-secondary button-small" '
+                           f'href="/forum/message/{post.pk}/masquer-passage/">{escape(labels.redact)}</a>')
         parts.append(
             f'<article class="{classes}" id="p{post.number}">'
             f'<header class="post-head">{"".join(head)}</header>'

@@ -1,8 +1,8 @@
-"""Image attachments: checked by content, re-encoded by Pillow so that no metadata survives."""
+"""Image attachments: checked by content, re-encoded by Pillow so that no metadata survives
+(comcep.images, shared with course covers)."""
 
 from __future__ import annotations
 
-import io
 import re
 from datetime import timedelta
 
@@ -12,16 +12,14 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps
 
+from comcep import antivirus, images
 from comcep.models import Member
 from forum.models import Attachment, Draft, Post
 from forum.rendering import ATTACHMENT_PREFIX
 
 MAX_BYTES = 5 * 1024 * 1024
-MAX_PIXELS = 40_000_000  # refuse decompression bombs before decoding
-MAX_SIDE = 1600  # longest side once resized
-FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+FORMATS = ("JPEG", "PNG", "WEBP")  # read; what is written is JPEG or PNG (comcep.images)
 # How an attachment appears in a text: the URL of forum:attachment, /forum/images/<pk>.<ext>,
 # as the upload view hands it to the editor.
 ATTACHMENT_URL_RE = re.compile(re.escape(ATTACHMENT_PREFIX) + r"(\d+)\.(\w{1,5})\b")
@@ -33,41 +31,30 @@ def reencode(data: bytes) -> tuple[bytes, str, int, int]:
     """A clean copy of the image: decoded, oriented, resized, saved without EXIF, GPS or author."""
     if len(data) > MAX_BYTES:
         raise ValidationError(_("Image trop lourde (5 Mo au plus)."), code="too_big")
-    try:
-        with Image.open(io.BytesIO(data)) as probe:
-            kind = probe.format
-            if kind not in FORMATS:
-                raise ValidationError(_("Formats acceptés : JPEG, PNG, WebP."), code="format")
-            if probe.width * probe.height > MAX_PIXELS:
-                raise ValidationError(_("Image trop grande."), code="pixels")
-            probe.verify()
-        with Image.open(io.BytesIO(data)) as image:
-            image = ImageOps.exif_transpose(image)
-            image.thumbnail((MAX_SIDE, MAX_SIDE))
-            has_alpha = image.mode in ("RGBA", "LA", "P")
-            out = io.BytesIO()
-            if kind == "JPEG" or not has_alpha:
-                clean = image.convert("RGB")
-                clean.save(out, format="JPEG", quality=85, optimize=True)
-                ext = "jpg"
-            else:
-                clean = image.convert("RGBA")
-                clean.save(out, format="PNG", optimize=True)
-                ext = "png"
-            return out.getvalue(), ext, clean.width, clean.height
-    except ValidationError:
-        raise
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
-        raise ValidationError(_("Ce fichier n'est pas une image lisible."), code="invalid") from error
+    clean = images.reencode(data, accepted=FORMATS)
+    return clean.content, clean.extension, clean.width, clean.height
 
 
 def store_image(*, uploader: Member, upload) -> Attachment:
+    antivirus.scan_upload(upload, uploader=uploader, where="forum.image")
     data = upload.read(MAX_BYTES + 1)
     content, ext, width, height = reencode(data)
     attachment = Attachment(uploader=uploader, extension=ext, width=width, height=height)
     attachment.image.save(f"image.{ext}", ContentFile(content), save=False)
     attachment.save()
     return attachment
+
+
+# Markdown punctuation that would end the description early or turn it into markup.
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_\[\]<>!#&])")
+
+
+def markdown_for(url: str, description: str) -> str:
+    """The Markdown that shows an uploaded image: its author's description becomes its alt
+    text, read in its place. None given (a client other than the editor) leaves alt empty
+    rather than the word « image », which tells nothing."""
+    alt = _MARKDOWN_PUNCTUATION.sub(r"\\\1", description)
+    return f"![{alt}]({url})"
 
 
 def attachments_in(text: str) -> set[tuple[int, str]]:

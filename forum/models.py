@@ -354,6 +354,7 @@ class ModerationAction(models.Model):
         UNPIN = "unpin", _("sujet désépinglé")
         MOVE = "move", _("sujet déplacé")
         MERGE = "merge", _("sujets fusionnés")
+        REDACT = "redact", _("passage masqué")
 
     actor = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
     action = models.CharField(max_length=10, choices=Action.choices)
@@ -361,6 +362,10 @@ class ModerationAction(models.Model):
     post = models.ForeignKey(Post, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     reason = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # A redaction keeps the text it replaced here, and nowhere else, so that the moderation
+    # team can check what was masked; the retention job empties it after
+    # MODERATION_REDACTED_ORIGINAL_DAYS.
+    original_body = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from comcep import identity
 from comcep.models import Member
 from comcep.notifications import queue_email
 from forum.models import (
@@ -36,14 +37,23 @@ PRIORITY = [NotificationKind.MENTION, NotificationKind.QUOTE, NotificationKind.R
 
 
 def unsubscribe_token(member: Member) -> str:
-    return signing.dumps(member.pk, salt=UNSUBSCRIBE_SALT)
+    """The signed link of every forum email; it names the member by their public identifier."""
+    return signing.dumps(member.public_id, salt=UNSUBSCRIBE_SALT)
 
 
 def member_from_token(token: str) -> int | None:
+    """The member a signed unsubscribe token names, or None."""
     try:
-        return int(signing.loads(token, salt=UNSUBSCRIBE_SALT))
-    except (signing.BadSignature, ValueError, TypeError):
+        named = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
         return None
+    if isinstance(named, str):
+        return Member.objects.filter(public_id=named).values_list("pk", flat=True).first()
+    # Emails sent before members had a public identifier signed the member's number; their
+    # links keep working (the signature is what makes them unforgeable).
+    if isinstance(named, int) and not isinstance(named, bool):
+        return named
+    return None
 
 
 def _strongest(reasons: dict[int, str], member_ids: Iterable[int], kind: str) -> None:
@@ -136,12 +146,13 @@ def send(*, recipients: Iterable[int], kind: str, actor: Member | None, topic_id
     if never:
         Notification.objects.filter(pk__in=never).update(emailed_at=now)
     if immediate:
-        members = Member.objects.select_related("user").in_bulk([n.recipient_id for n in immediate])
+        members = identity.with_accounts(Member.objects.all()).in_bulk([n.recipient_id for n in immediate])
         for notification in immediate:
             member = members[notification.recipient_id]
-            if not member.user.is_active:
+            account = identity.deliverable_account(member)
+            if account is None:
                 continue
-            queue_email(template="forum_notification", to=member.user, context={
+            queue_email(template="forum_notification", to=account, context={
                 "member": member, "notification": notification, "actor": actor,
                 "topic_title": post.topic.title if post else "",
                 "url": reverse("forum:notification_open", args=[notification.pk]),
@@ -168,8 +179,9 @@ def digest_member_ids(frequency: str) -> list[int]:
 @transaction.atomic
 def send_digest(member_id: int, frequency: str) -> bool:
     """One email with every unread notification not yet emailed. Idempotent: they are marked sent."""
-    member = Member.objects.select_related("user").filter(pk=member_id).first()
-    if member is None or not member.user.is_active:
+    member = identity.with_accounts(Member.objects.filter(pk=member_id)).first()
+    account = identity.deliverable_account(member)
+    if account is None:
         return False
     profile, _created = ForumProfile.objects.select_for_update().get_or_create(member=member)
     if profile.email_frequency != frequency:
@@ -183,7 +195,7 @@ def send_digest(member_id: int, frequency: str) -> bool:
     )
     if not pending:
         return False
-    queue_email(template="forum_digest", to=member.user, context={
+    queue_email(template="forum_digest", to=account, context={
         "member": member, "notifications": pending, "frequency": frequency,
         "forum_url": reverse("forum:notifications"),
         "unsubscribe_url": reverse("forum:unsubscribe", args=[unsubscribe_token(member)]),

@@ -42,7 +42,7 @@ local_copies = LocalCopies(size=200)
 # Bump when the markup built here changes: pages cached by the previous release are then
 # left to expire instead of being served. The shape of the cached tuples is in the key too,
 # so that a release that changes them never unpickles the old ones.
-MARKUP_VERSION = 1
+MARKUP_VERSION = 3
 
 
 @cache
@@ -87,7 +87,7 @@ class PostView(NamedTuple):
     is_hidden: bool
     hidden_reason: str
     thanks_count: int
-    author_html: str  # the pseudonym, linked to the profile
+    author_html: str  # the pseudonym, linked to the profile by the member's public identifier
     stamp_html: str  # the permalink with the date, and "modifié" when edited
     body_html: str  # sanitised by nh3 when written
 
@@ -166,14 +166,15 @@ def _build_post_views(topic: Topic, page: int) -> list[PostView]:
         .order_by("number")
         # Tuples rather than instances: this runs each time a page is first opened.
         .values_list("pk", "topic_id", "number", "author_id", "created_at", "edited_at", "is_hidden",
-                     "hidden_reason", "thanks_count", "body_html", "author__pseudonym")
+                     "hidden_reason", "thanks_count", "body_html", "author__pseudonym",
+                     "author__public_id")
     )
     edited = escape(_("modifié"))
     # "j M Y H:i", with the month names of the active language looked up once.
     months = short_month_names()
     views = []
     for (pk, topic_id, number, author_id, created_at, edited_at, is_hidden, hidden_reason, thanks_count,
-         body_html, pseudonym) in rows:
+         body_html, pseudonym, author_public_id) in rows:
         when = timezone.localtime(created_at)
         stamp = (f'<a class="muted post-link" href="/forum/message/{pk}/">#{number} · '
                  f'<time datetime="{when.isoformat()}">{when.day} {months[when.month - 1]} {when.year} '
@@ -183,7 +184,8 @@ def _build_post_views(topic: Topic, page: int) -> list[PostView]:
         views.append(PostView(
             pk=pk, topic_id=topic_id, number=number, author_id=author_id, created_at=created_at,
             is_hidden=is_hidden, hidden_reason=hidden_reason, thanks_count=thanks_count,
-            author_html=f'<a class="author" href="/forum/membres/{author_id}/">{escape(pseudonym)}</a>',
+            author_html=(f'<a class="author" href="/forum/membres/{author_public_id}/">'
+                         f"{escape(pseudonym)}</a>"),
             stamp_html=stamp, body_html=body_html,
         ))
     return views

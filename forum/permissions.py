@@ -14,12 +14,17 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from comcep import roles
+from comcep import identity, roles
 from comcep.roles import Role
 from forum.models import Category, Post, StartPolicy, Topic
 
 # How long after posting its author may still edit a post.
 EDIT_WINDOW = timedelta(minutes=getattr(settings, "FORUM_EDIT_WINDOW_MINUTES", 60))
+
+
+def _own_member_id(user) -> int | None:
+    member = identity.member_of(user)
+    return member.pk if member is not None else None
 
 
 def is_moderator(user) -> bool:
@@ -48,7 +53,7 @@ def can_reply(user, topic: Topic) -> bool:
 
 def can_see_body(user, post: Post) -> bool:
     """A hidden post is shown to its author (with the reason) and to moderators only."""
-    return not post.is_hidden or post.author_id == user.member.pk or is_moderator(user)
+    return not post.is_hidden or post.author_id == _own_member_id(user) or is_moderator(user)
 
 
 def can_favourite(user, post: Post) -> bool:
@@ -60,21 +65,21 @@ def can_edit_post(user, post: Post, *, now=None) -> bool:
     """Its author, within the edit window, while it is not hidden."""
     now = now or timezone.now()
     return (
-        post.author_id == user.member.pk
+        post.author_id == _own_member_id(user)
         and not post.is_hidden
         and now - post.created_at <= EDIT_WINDOW
     )
 
 
 def can_thank(user, post: Post) -> bool:
-    return post.author_id != user.member.pk and not post.is_hidden
+    return post.author_id != _own_member_id(user) and not post.is_hidden
 
 
 def can_accept_answer(user, topic: Topic, post: Post) -> bool:
     """The asker of a question picks one reply (not their own first post)."""
     return (
         topic.is_question
-        and topic.author_id == user.member.pk
+        and topic.author_id == _own_member_id(user)
         and post.topic_id == topic.pk
         and post.number > 1
         and not post.is_hidden
@@ -82,7 +87,7 @@ def can_accept_answer(user, topic: Topic, post: Post) -> bool:
 
 
 def can_flag(user, post: Post) -> bool:
-    return post.author_id != user.member.pk and not post.is_hidden
+    return post.author_id != _own_member_id(user) and not post.is_hidden
 
 
 def can_moderate(user) -> bool:

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from comcep.models import Member
@@ -68,10 +68,10 @@ def render_body(body: str) -> rendering.Rendered:
     members = {}
     if names:
         keys = {pseudonym_key(name) for name in names}
-        for pk, pseudonym, folded in Member.objects.active().filter(pseudonym_key__in=keys).values_list(
-            "pk", "pseudonym", "pseudonym_key"
-        ):
-            members[folded] = (pk, pseudonym)
+        for public_id, pseudonym, folded in Member.objects.active().filter(
+            pseudonym_key__in=keys
+        ).values_list("public_id", "pseudonym", "pseudonym_key"):
+            members[folded] = (public_id, pseudonym)
     return rendering.render(body, members=members)
 
 
@@ -270,11 +270,14 @@ def flag_post(*, actor: Member, post: Post, reason: str, text: str = "") -> Flag
     return flag
 
 
-def _log(actor: Member, action: str, topic: Topic, post: Post | None = None, reason: str = ""):
+def _log(actor: Member, action: str, topic: Topic, post: Post | None = None, reason: str = "",
+         original_body: str = ""):
     from comcep.audit import record
 
-    ModerationAction.objects.create(actor=actor, action=action, topic=topic, post=post, reason=reason)
-    record(actor=actor.user, action=f"forum.{action}", target=post or topic, reason=reason)
+    ModerationAction.objects.create(actor=actor, action=action, topic=topic, post=post, reason=reason,
+                                    original_body=original_body)
+    # Under the member, not the account: the audit log links no pseudonym to a person.
+    record(actor=actor, action=f"forum.{action}", target=post or topic, reason=reason)
 
 
 def _resolve_flags(post: Post, actor: Member, status: str) -> None:
@@ -309,6 +312,65 @@ def restore_post(*, actor: Member, post: Post, reason: str = "") -> bool:
         _topic_pages_changed(post.topic_id)
         _log(actor, ModerationAction.Action.RESTORE, post.topic, post, reason)
     return bool(changed)
+
+
+def redaction_mark() -> str:
+    """What replaces a masked passage, in the language of the stored text."""
+    with translation.override("fr"):
+        return _("[masqué par la modération]")
+
+
+def _mask(text: str, passages: list[str], mark: str) -> str:
+    for passage in passages:
+        text = text.replace(passage, mark)
+    return text
+
+
+@transaction.atomic
+def redact_post(*, actor: Member, post: Post, passages: list[str], reason: str = "") -> list[Post]:
+    """Replace ``passages`` of a post (a beneficiary's data) with a mark; the posts changed.
+
+    The passages leave everything others can read: the post, its earlier versions (the edit
+    history), the topic's title when it is the first post, and the replies of the topic that
+    quote them. What each post said before is kept only in the moderation log, emptied by the
+    retention job after ``MODERATION_REDACTED_ORIGINAL_DAYS``.
+    """
+    # Longest first: a passage inside another one must not break the longer one's replacement.
+    passages = sorted({p for p in passages if p.strip()}, key=len, reverse=True)
+    if not passages:
+        return []
+    mark = redaction_mark()
+    topic = Topic.objects.select_for_update().get(pk=post.topic_id)
+    changed = []
+    for other in Post.objects.select_for_update().filter(topic=topic).order_by("number"):
+        for revision in PostRevision.objects.filter(post=other):
+            masked = _mask(revision.body, passages, mark)
+            if masked != revision.body:
+                PostRevision.objects.filter(pk=revision.pk).update(body=masked)
+        body = _mask(other.body, passages, mark)
+        title = _mask(topic.title, passages, mark) if other.number == 1 else topic.title
+        if body == other.body and title == topic.title:
+            continue
+        original = other.body
+        if title != topic.title:
+            original = _("Titre : %(title)s") % {"title": topic.title} + "\n\n" + original
+            Topic.objects.filter(pk=topic.pk).update(title=title)
+            topic.title = other.headline = title
+        other.body, other.body_html = body, render_body(body).html
+        other.save(update_fields=["body", "body_html", "headline"])
+        _log(actor, ModerationAction.Action.REDACT, topic, other, reason, original_body=original)
+        changed.append(other)
+    if changed:
+        _topic_pages_changed(topic.pk)
+        _topic_list_changed(topic.category_id)
+    return changed
+
+
+def purge_redacted_originals(now) -> int:
+    """Empty the masked texts the moderation log kept past their period."""
+    limit = now - timedelta(days=settings.MODERATION_REDACTED_ORIGINAL_DAYS)
+    return (ModerationAction.objects.filter(created_at__lt=limit).exclude(original_body="")
+            .update(original_body=""))
 
 
 @transaction.atomic

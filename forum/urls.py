@@ -1,5 +1,6 @@
-from django.urls import path
+from django.urls import path, re_path
 
+from comcep.models import PUBLIC_ID_PATTERN
 from forum import views
 
 app_name = "forum"
@@ -26,10 +27,12 @@ urlpatterns = [
     path("message/<int:pk>/signaler/", views.post_flag, name="post_flag"),
     path("message/<int:pk>/masquer/", views.post_hide, name="post_hide"),
     path("message/<int:pk>/retablir/", views.post_restore, name="post_restore"),
+    path("message/<int:pk>/masquer-passage/", views.post_redact, name="post_redact"),
     path("message/<int:pk>/ecarter/", views.flags_dismiss, name="flags_dismiss"),
     path("brouillon/", views.draft_save, name="draft_save"),
-    path("membres/<int:pk>/", views.member_profile, name="member"),
     path("membres/autocompletion/", views.member_autocomplete, name="member_autocomplete"),
+    # By the opaque public identifier only: a counted number (/membres/52/) finds nothing.
+    re_path(rf"^membres/(?P<public_id>{PUBLIC_ID_PATTERN})/$", views.member_profile, name="member"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/<int:pk>/", views.notification_open, name="notification_open"),
     path("notifications/tout-lu/", views.notifications_read_all, name="notifications_read_all"),

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from comcep import roles
+from comcep import idempotency, identity, roles
 from comcep.files import ranged_file_response
 from comcep.models import Member
 from comcep.permissions import community_required
@@ -39,7 +39,7 @@ from forum.models import (
 
 
 def _member(request) -> Member:
-    return request.user.member
+    return identity.member_of(request.user)
 
 
 def _context(request, *, unread_notifications: int | None = None, **extra) -> dict:
@@ -139,7 +139,8 @@ def topic_detail(request, pk, slug=""):
     posts = pages.post_views(topic, page)
     if posts and posts[-1].number > last_read:
         services.mark_read(member, topic, posts[-1].number)
-    user = member.user  # the account itself rather than request.user's lazy wrapper: read per post
+    # The account itself rather than request.user's lazy wrapper: read per post.
+    user = identity.account_of(member, purpose=identity.Purpose.OWN_SESSION)
     moderator = permissions.is_moderator(user)
     can_reply = permissions.can_reply(user, topic)
     reader = html.Reader(user=user, last_read=last_read, thanked_numbers=topic.thanked_numbers,
@@ -148,6 +149,7 @@ def topic_detail(request, pk, slug=""):
     return render(request, "forum/topic.html", _context(
         request, unread_notifications=topic.unread_notifications, topic=topic, page=page, pages=pages_count,
         can_reply=can_reply, moderator=moderator,
+        submission_token=idempotency.new_token() if can_reply else "",
         posts_html=html.posts(request, topic, posts, reader),
     ))
 
@@ -179,17 +181,27 @@ def topic_new(request, slug):
     initial = {"title": draft.title, "body": draft.body} if draft else {}
     form = forms.TopicForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+
+        def create() -> str:
+            topic = services.create_topic(actor=member, category=category, title=data["title"],
+                                          body=data["body"], kind=data["kind"], tags=data["tags"])
+            return reverse("forum:topic", args=[topic.pk])
+
         try:
-            topic = services.create_topic(
-                actor=member, category=category, title=form.cleaned_data["title"],
-                body=form.cleaned_data["body"], kind=form.cleaned_data["kind"],
-                tags=form.cleaned_data["tags"],
+            # The same form sent twice (double click, resent request) opens one topic.
+            outcome = idempotency.once(
+                token=form.submission_token, scope=f"forum.topic:category {category.pk}",
+                user=request.user, create=create,
+                content_digest=idempotency.digest(data["title"], data["kind"], data["tags"], data["body"]),
             )
+        except idempotency.TokenRefused as error:
+            form.refuse_token(error)
         except ValidationError as error:
             form.add_error(None, error)
         else:
             messages.success(request, _("Votre sujet est publié."))
-            return redirect("forum:topic", pk=topic.pk)
+            return redirect(outcome.result)
     return render(request, "forum/topic_new.html", _context(request, category=category, form=form))
 
 
@@ -212,13 +224,26 @@ def reply(request, pk):
             reply_to = None
             if form.cleaned_data.get("reply_to"):
                 reply_to = Post.objects.filter(pk=form.cleaned_data["reply_to"], topic=topic).first()
-            try:
+
+            def create() -> str:
                 post = services.create_post(actor=member, topic=topic, body=form.cleaned_data["body"],
                                             reply_to=reply_to)
+                return reverse("forum:post", args=[post.pk])
+
+            try:
+                # The same reply sent twice (double click, resent request) makes one post.
+                outcome = idempotency.once(
+                    token=form.submission_token, scope=f"forum.reply:topic {topic.pk}",
+                    user=request.user, create=create,
+                    content_digest=idempotency.digest(form.cleaned_data["body"],
+                                                      reply_to.pk if reply_to else None),
+                )
+            except idempotency.TokenRefused as error:
+                form.refuse_token(error)
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                return redirect("forum:post", pk=post.pk)
+                return redirect(outcome.result)
     else:
         initial = {}
         quoted = request.GET.get("citer", "")
@@ -325,9 +350,10 @@ def draft_save(request):
 
 
 @community_required
-def member_profile(request, pk):
+def member_profile(request, public_id):
     """Pseudonym, badges, opted-in network and region, activity — never a real identity."""
-    profile = get_object_or_404(Member.objects.active().select_related("operator", "region"), pk=pk)
+    profile = get_object_or_404(Member.objects.active().select_related("operator", "region"),
+                                public_id=public_id)
     badges = roles.badge_holders().get(profile.pk, frozenset())  # as next to their posts
     posts = list(
         Post.objects.filter(author=profile, is_hidden=False).select_related("topic")
@@ -498,6 +524,20 @@ def post_restore(request, pk):
 
 
 @community_required
+def post_redact(request, pk):
+    """Mask passages of a post (a beneficiary's data) rather than hiding the whole post."""
+    permissions.check_moderate(request.user)
+    post = get_object_or_404(Post.objects.select_related("topic"), pk=pk)
+    form = forms.RedactForm(request.POST or None, body=post.body)
+    if request.method == "POST" and form.is_valid():
+        services.redact_post(actor=_member(request), post=post, passages=form.cleaned_data["chosen"],
+                             reason=forms.clean_text(form.cleaned_data["reason"]))
+        messages.success(request, _("Les passages sont masqués."))
+        return redirect("forum:post", pk=post.pk)
+    return render(request, "forum/post_redact.html", _context(request, post=post, form=form))
+
+
+@community_required
 @require_POST
 def flags_dismiss(request, pk):
     permissions.check_moderate(request.user)
@@ -575,7 +615,8 @@ def attachment_upload(request):
     except ValidationError as error:
         return JsonResponse({"error": " ".join(error.messages)}, status=400)
     url = reverse("forum:attachment", args=[attachment.pk, attachment.extension])
-    return JsonResponse({"url": url, "markdown": f"![image]({url})"})
+    return JsonResponse({"url": url,
+                         "markdown": images.markdown_for(url, form.cleaned_data["description"])})
 
 
 @community_required

@@ -7,8 +7,11 @@ class PrivatespaceConfig(AppConfig):
     verbose_name = _("Espace privé")
 
     def ready(self) -> None:
-        from comcep import navigation
+        from comcep import datarights, navigation
         from comcep.roles import Role
+        from privatespace import datarights as private_data
+
+        datarights.register("espace-prive", export=private_data.export, erase=private_data.erase)
 
         navigation.register(
             _("Mon espace privé"), "privatespace:home", roles=Role.COMMUNITY,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import mimetypes
+from pathlib import PurePosixPath
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -13,10 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from comcep import idempotency, images
 from comcep.files import ranged_file_response
 from comcep.permissions import community_required
 from privatespace import courses, library, permissions, scorm
-from privatespace.forms import CourseForm, LessonForm, ModuleForm, QuestionForm
+from privatespace.forms import CourseForm, LessonForm, ModuleForm, NewCourseForm, QuestionForm
 from privatespace.models import Course, CourseFollow, LessonKind, QuizQuestion
 from privatespace.views import _ids, _messages_of, file_response
 
@@ -72,13 +73,15 @@ def course_detail(request, pk: int):
 @community_required
 def course_cover(request, pk: int):
     course = permissions.get_viewable_course(request.user, pk)
-    if not course.cover:
+    # Only a re-encoded image is served, by its extension; anything else stored under a
+    # cover (an upload kept with its own name before covers were re-encoded) is not.
+    content_type = images.SERVED_TYPES.get(PurePosixPath(course.cover.name or "").suffix.lower()[1:])
+    if content_type is None:
         raise Http404
     try:
         handle = course.cover.open("rb")
     except FileNotFoundError as error:
         raise Http404 from error
-    content_type = mimetypes.guess_type(course.cover.name)[0] or "application/octet-stream"
     response = ranged_file_response(request, handle, content_type=content_type)
     response["Cache-Control"] = "private, max-age=300"
     return response
@@ -136,11 +139,12 @@ def lesson_view(request, pk: int):
 @never_cache
 @community_required
 def lesson_file(request, pk: int):
-    """The author's own file, served to whoever may read the lesson that holds it."""
+    """The author's own file, served to whoever may read the lesson that holds it, under the
+    lesson's name (Lesson.file_name), never the file's own."""
     lesson = permissions.get_viewable_lesson(request.user, pk)
     if lesson.kind != LessonKind.FILE or lesson.own_file is None:
         raise Http404
-    return file_response(request, lesson.own_file)
+    return file_response(request, lesson.own_file, download_name=lesson.file_name)
 
 
 @community_required
@@ -179,17 +183,27 @@ def answer_quiz(request, pk: int):
 
 @community_required
 def create_course(request):
-    form = CourseForm(request.POST or None, request.FILES or None)
+    form = NewCourseForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        try:
+
+        def create() -> str:
             course = courses.create_course(actor=request.user, title=form.cleaned_data["title"],
                                            summary=form.cleaned_data["summary"],
                                            cover=form.cleaned_data["cover"])
+            return _builder(course)
+
+        try:
+            # Sent twice (double click, resent request), the form creates one course.
+            outcome = idempotency.once(token=form.submission_token, scope="privatespace.course",
+                                       user=request.user, create=create,
+                                       content_digest=idempotency.form_digest(form))
+        except idempotency.TokenRefused as error:
+            form.refuse_token(error)
         except ValidationError as error:
             form.add_error("cover", error)
         else:
             messages.success(request, _("Cours créé : ajoutez-lui des modules et des leçons."))
-            return redirect(_builder(course))
+            return redirect(outcome.result)
     return render(request, "privatespace/course_form.html", {"form": form, "course": None})
 
 

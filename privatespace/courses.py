@@ -7,12 +7,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from comcep import images
 from comcep.audit import record
 from privatespace import library, uploads
 from privatespace.models import (
@@ -32,6 +34,9 @@ from privatespace.models import (
 )
 from privatespace.services import move, reorder
 
+# What a cover may be uploaded as (a GIF is kept as a PNG of its first frame).
+COVER_FORMATS = ("JPEG", "PNG", "GIF", "WEBP")
+
 
 def touch(course: Course) -> None:
     """Mark the course as updated now (shown to learners as "mis à jour le")."""
@@ -40,10 +45,18 @@ def touch(course: Course) -> None:
 
 
 def _store_cover(course: Course, uploaded) -> None:
-    """Validate and store a new cover; the old one goes once the change is committed."""
-    uploads.validate_upload(uploaded, used_bytes=0, images_only=True)
+    """Validate and store a new cover; the old one goes once the change is committed.
+
+    Every member sees the cover, so only its pixels are kept: it is re-encoded (JPEG or
+    PNG, no EXIF, GPS, XMP or ICC text) and stored under the extension of what was
+    written, never the uploaded name's (a "cover.html" that is a valid PNG would else be
+    served as a web page).
+    """
+    uploads.validate_upload(uploaded, used_bytes=0, images_only=True, uploader=course.author,
+                            where="privatespace.cover")
+    clean = images.reencode(uploaded, accepted=COVER_FORMATS, max_pixels=uploads.max_image_pixels())
     old = course.cover.name
-    course.cover.save(uploaded.name or "couverture", uploaded, save=False)
+    course.cover.save(f"couverture.{clean.extension}", ContentFile(clean.content), save=False)
     if old:
         transaction.on_commit(lambda: default_storage.delete(old))
 

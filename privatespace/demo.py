@@ -47,8 +47,19 @@ qui fait quoi, et la date du prochain échange.""",
 
 COLLECTIONS = ["Premiers entretiens", "Pour mes collègues"]
 
-NOTES_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-             b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+
+
+def _notes_pdf() -> bytes:
+    """A one-page PDF (uploads are opened and saved again by pikepdf: it must be a real one)."""
+    import io
+
+    import pikepdf
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    buffer = io.BytesIO()
+    pdf.save(buffer)
+    return buffer.getvalue()
 
 
 def _demo_course(author) -> Course:
@@ -110,4 +121,4 @@ def seed(accounts: DemoAccounts) -> None:
         folder = member.private_folders.filter(name="Outils d'entretien").first() or \
             services.create_folder(actor=member, name="Outils d'entretien")
         services.upload_file(actor=member, folder=folder, name="Trame de premier entretien",
-                             uploaded=SimpleUploadedFile("trame.pdf", NOTES_PDF))
+                             uploaded=SimpleUploadedFile("trame.pdf", _notes_pdf()))

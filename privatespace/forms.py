@@ -3,6 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from comcep.idempotency import IdempotentFormMixin
+from comcep.personaldata_guard import PersonalDataGuardMixin
 from privatespace import library, uploads
 from privatespace.models import (
     Collection,
@@ -52,8 +54,12 @@ class UploadForm(FolderChoiceForm):
             "types": uploads.accepted_types_text()}
 
 
-class ProposeForm(forms.Form):
-    title = forms.CharField(label=_("Titre dans la bibliothèque"), required=False, max_length=200)
+class ProposeForm(PersonalDataGuardMixin, forms.Form):
+    personal_data_fields = ("title", "note")
+    # Left empty, never filled from the file's name: that may be the uploaded one, with a real name.
+    title = forms.CharField(label=_("Titre dans la bibliothèque"), required=False, max_length=200,
+                            help_text=_("Le nom du fichier n'est pas repris : le document est proposé "
+                                        "et téléchargé sous ce titre."))
     note = forms.CharField(label=_("Présentation pour la bibliothèque (facultatif)"),
                            required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
                            help_text=_("Elle devient le résumé de la ressource, que l'animation relit."))
@@ -67,11 +73,17 @@ class CourseForm(forms.Form):
     remove_cover = forms.BooleanField(label=_("Retirer l'image de couverture"), required=False)
 
 
+class NewCourseForm(IdempotentFormMixin, CourseForm):
+    """A new course: sent twice (double click, resent request), it creates one course."""
+
+
 class ModuleForm(forms.Form):
     title = forms.CharField(label=_("Titre du module"), max_length=160)
 
 
-class LessonForm(forms.Form):
+class LessonForm(PersonalDataGuardMixin, forms.Form):
+    # A published course is read by the whole community: its lessons are checked like posts.
+    personal_data_fields = ("title", "body")
     title = forms.CharField(label=_("Titre de la leçon"), max_length=160)
     kind = forms.ChoiceField(label=_("Contenu"), choices=LessonKind.choices, widget=forms.RadioSelect,
                              initial=LessonKind.TEXT)
@@ -87,6 +99,9 @@ class LessonForm(forms.Form):
     )
     own_file = forms.ModelChoiceField(label=_("Un de mes fichiers"), queryset=PrivateFile.objects.none(),
                                       required=False, empty_label=_("— choisir —"))
+    # The page draws the library choice itself (_library_picker.html): its error summary
+    # leads to the search box, the one control always there.
+    error_targets = {"library_resource": "id_library_q"}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
+from comcep.storage import StoredFile
 from resources import services as library_services
 from resources.models import Resource, Status, Video
 from resources.search import search
@@ -96,9 +97,10 @@ def best_rendition(resource: Resource):
     return renditions[0] if renditions else None
 
 
-def media_file(relative: str):
-    """The path of a library file on disk (renditions, captions)."""
-    return library_services.media_path(relative)
+def open_media_file(name: str):
+    """A library file (rendition, caption), open for reading from the storage.
+    FileNotFoundError when it is missing."""
+    return StoredFile(name)
 
 
 # --- Proposing a member's own file ------------------------------------------------------------
@@ -120,7 +122,7 @@ def propose_file(private_file, *, actor, title: str, summary: str) -> Resource:
     with private_file.file.open("rb") as source:
         return library_services.propose_file(
             source, actor=actor, name=f"fichier{suffix}", size=private_file.size,
-            title=title or private_file.name, summary=summary,
+            title=title, summary=summary,
             is_video=private_file.kind == "video",
         )
 

@@ -8,6 +8,7 @@ library (resources app) is reached only through ``privatespace.library``.
 
 from __future__ import annotations
 
+import mimetypes
 import secrets
 import uuid
 from pathlib import PurePosixPath
@@ -21,7 +22,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from comcep.files import neutral_name
+
 LIBRARY_APP_LABEL = "resources"
+# Types a file may be judged to be that Python's mimetypes gives no extension for.
+_EXTENSIONS = {"audio/wav": ".wav"}
 
 
 def private_path(prefix: str, original_name: str) -> str:
@@ -180,6 +185,12 @@ class PrivateFile(models.Model):
     def download_url(self) -> str:
         return reverse("privatespace:download_file", args=[self.key])
 
+    @property
+    def extension(self) -> str:
+        """The extension of what the file is (its type was judged from its content), never
+        the one it was uploaded with."""
+        return mimetypes.guess_extension(self.mime_type) or _EXTENSIONS.get(self.mime_type, "")
+
 
 # --- Courses --------------------------------------------------------------------
 
@@ -294,6 +305,14 @@ class Lesson(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def file_name(self) -> str:
+        """The name the lesson's own file is shown and downloaded under by its learners: the
+        lesson's title and the file's real extension. The file's own name stays its
+        owner's (it is most often the uploaded one, which may carry a real name)."""
+        extension = self.own_file.extension if self.own_file is not None else ""
+        return neutral_name(self.title, extension)
 
     def resolve_library_item(self):
         """The library object, or None when the library (or the item) is gone."""

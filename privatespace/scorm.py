@@ -19,6 +19,7 @@ from pathlib import PurePosixPath
 from django.conf import settings
 from django.template.loader import render_to_string
 
+from comcep import images
 from privatespace import library
 from privatespace.markdown import render_markdown
 from privatespace.models import Course, LessonKind
@@ -88,10 +89,10 @@ def _up(href: str | None) -> str:
     return f"../{href}" if href else ""
 
 
-def _copy_into(archive: zipfile.ZipFile, path, href: str) -> bool:
-    """Copy a file from disk into the zip, stored as is (videos do not compress)."""
+def _copy_into(archive: zipfile.ZipFile, name: str, href: str) -> bool:
+    """Copy a stored library file into the zip, stored as is (videos do not compress)."""
     try:
-        with open(path, "rb") as source, archive.open(
+        with library.open_media_file(name) as source, archive.open(
                 zipfile.ZipInfo(href, date_time=_now_tuple()), "w") as dest:
             shutil.copyfileobj(source, dest, 1024 * 1024)
     except FileNotFoundError:
@@ -111,12 +112,12 @@ def _copy_library_files(archive: zipfile.ZipFile, resource, number: int) -> dict
     rendition = library.best_rendition(resource)
     if rendition is not None:
         href = f"files/lesson-{number:03d}.mp4"
-        if _copy_into(archive, library.media_file(rendition.path), href):
+        if _copy_into(archive, rendition.path, href):
             copied["video"] = href
             captions = {}
             for caption in library.video_of(resource).captions.all():
                 caption_href = f"files/lesson-{number:03d}.{caption.language}.vtt"
-                if _copy_into(archive, library.media_file(caption.path), caption_href):
+                if _copy_into(archive, caption.path, caption_href):
                     captions[caption.language] = caption_href
             copied["captions"] = captions
     elif resource.document:
@@ -137,7 +138,8 @@ def write_package(course: Course, target) -> None:
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         extra_shared = []
         cover_href = ""
-        if course.cover:
+        # Only a re-encoded cover goes in (an older upload kept under its own name does not).
+        if PurePosixPath(course.cover.name or "").suffix.lower()[1:] in images.SERVED_TYPES:
             cover_href = f"shared/cover{_extension(course.cover.name, '')}"
             with course.cover.open("rb") as source, archive.open(cover_href, "w") as dest:
                 shutil.copyfileobj(source, dest)

@@ -6,6 +6,7 @@ Course writes are in ``privatespace.courses``.
 from __future__ import annotations
 
 import logging
+from contextlib import ExitStack
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
@@ -17,6 +18,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from comcep import antivirus, filecleaning, storage
 from comcep.audit import record
 from privatespace import uploads
 from privatespace.models import Collection, Favourite, Folder, PrivateFile
@@ -232,23 +234,29 @@ def upload_file(*, actor, uploaded, folder: Folder | None = None, name: str = ""
         raise ValidationError(_("Ce dossier n'existe pas."), code="folder")
     display_name = " ".join((name or uploaded.name or "").split())[:180] or _("Fichier sans nom")
     stored_name = None
+    # Scanned before the transaction: the scan takes a while, and must not hold the owner's lock.
+    antivirus.scan_upload(uploaded, uploader=actor, where="privatespace.file")
     try:
-        with transaction.atomic():
+        with ExitStack() as stack, transaction.atomic():
             _lock_owner(actor)
-            sniffed = uploads.validate_upload(
-                uploaded, used_bytes=PrivateFile.objects.used_bytes(actor)
-            )
-            uploaded.seek(0)
+            used = PrivateFile.objects.used_bytes(actor)
+            sniffed = uploads.validate_upload(uploaded, used_bytes=used)
+            # What is stored (and counted) is the copy without its authors' names: the file
+            # may become a lesson file other members fetch.
+            cleaned = stack.enter_context(filecleaning.clean_file(uploaded, name=uploaded.name or ""))
+            uploads.check_room(cleaned.size, used_bytes=used)
             private_file = PrivateFile(owner=actor, folder=folder, name=display_name,
-                                       size=uploaded.size, mime_type=sniffed.mime_type,
-                                       kind=sniffed.kind)
-            private_file.file.save(uploaded.name or "fichier", uploaded, save=False)
+                                       size=cleaned.size, kind=sniffed.kind,
+                                       mime_type=cleaned.content_type or sniffed.mime_type)
+            private_file.file.save(cleaned.name, cleaned, save=False)
             stored_name = private_file.file.name
             private_file.save()
-    except Exception:
+    except Exception as error:
         # Nothing half-written: a stored file whose row was not saved goes too.
         if stored_name:
             default_storage.delete(stored_name)
+        if storage.is_disk_full(error):
+            raise ValidationError(storage.disk_full_message(), code="disk_full") from error
         raise
     return private_file
 
@@ -291,8 +299,9 @@ def propose_file_to_library(private_file: PrivateFile, *, actor, note: str = "",
     current = library.proposal_of(private_file)
     if current is not None and current.status != "declined":
         raise ValidationError(_("Ce fichier est déjà proposé à la bibliothèque."), code="already")
-    resource = library.propose_file(private_file, actor=actor, title=title.strip() or private_file.name,
-                                    summary=note)
+    # The title is the member's word only: the file's own name may be the uploaded one
+    # ("CV_Prénom_Nom.pdf"), which the library and its moderators must not see.
+    resource = library.propose_file(private_file, actor=actor, title=title.strip(), summary=note)
     private_file.proposed_at = timezone.now()
     private_file.proposal_note = note
     private_file.proposed_resource_id = resource.pk

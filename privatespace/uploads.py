@@ -17,6 +17,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
+from comcep import antivirus, filecleaning
+
 MB = 1024 * 1024
 
 
@@ -151,7 +153,21 @@ def check_image(uploaded) -> None:
         uploaded.seek(0)
 
 
-def validate_upload(uploaded, *, used_bytes: int, images_only: bool = False) -> Sniffed:
+def check_room(size: int, *, used_bytes: int) -> None:
+    """Refuse a file of ``size`` bytes that does not fit in what is left of the quota."""
+    remaining = quota_bytes() - used_bytes
+    if size > remaining:
+        raise ValidationError(
+            _("Votre espace est presque plein : ce fichier pèse %(size)s et il ne reste que "
+              "%(left)s sur %(quota)s. Supprimez des fichiers pour faire de la place.")
+            % {"size": filesizeformat(size), "left": filesizeformat(max(remaining, 0)),
+               "quota": filesizeformat(quota_bytes())},
+            code="quota",
+        )
+
+
+def validate_upload(uploaded, *, used_bytes: int, images_only: bool = False, uploader=None,
+                    where: str = "privatespace.file") -> Sniffed:
     """Every check an upload must pass, with a French message for the member."""
     size = uploaded.size
     if size == 0:
@@ -162,16 +178,11 @@ def validate_upload(uploaded, *, used_bytes: int, images_only: bool = False) -> 
             % {"size": filesizeformat(size), "max": filesizeformat(max_file_bytes())},
             code="too_big",
         )
-    remaining = quota_bytes() - used_bytes
-    if size > remaining:
-        raise ValidationError(
-            _("Votre espace est presque plein : ce fichier pèse %(size)s et il ne reste que "
-              "%(left)s sur %(quota)s. Supprimez des fichiers pour faire de la place.")
-            % {"size": filesizeformat(size), "left": filesizeformat(max(remaining, 0)),
-               "quota": filesizeformat(quota_bytes())},
-            code="quota",
-        )
+    check_room(size, used_bytes=used_bytes)
     sniffed = sniff(uploaded, uploaded.name or "")
+    if sniffed is None and not images_only:
+        # A .doc, .xls, .ppt or RTF gets its own reason: it asks for the modern format or a PDF.
+        filecleaning.refuse_legacy(uploaded)
     if sniffed is None or (images_only and sniffed.kind != "image"):
         accepted = _("images JPEG, PNG, GIF ou WebP") if images_only else accepted_types_text()
         raise ValidationError(
@@ -181,4 +192,6 @@ def validate_upload(uploaded, *, used_bytes: int, images_only: bool = False) -> 
         )
     if sniffed.kind == "image":
         check_image(uploaded)
+    if uploader is not None:  # callers that hold a lock scan before taking it, and pass none
+        antivirus.scan_upload(uploaded, uploader=uploader, where=where)
     return sniffed

@@ -6,8 +6,6 @@ a service, render or redirect. Course pages are in ``course_views``.
 
 from __future__ import annotations
 
-import mimetypes
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -20,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from comcep.files import ranged_file_response
 from comcep.permissions import community_required
+from comcep.personaldata_guard import CONFIRM_FIELD
 from privatespace import library, permissions, services
 from privatespace.forms import (
     FavouriteForm,
@@ -275,15 +274,19 @@ def upload_file(request):
 
 @community_required
 def file_detail(request, key):
-    private_file = permissions.get_own_file(request.user, key)
+    return _file_page(request, permissions.get_own_file(request.user, key))
+
+
+def _file_page(request, private_file, *, propose_form=None, status=200):
     return render(request, "privatespace/file_detail.html", {
         "file": private_file,
         "rename_form": FileNameForm(initial={"name": private_file.name}),
         "move_form": FolderChoiceForm(user=request.user, initial={"folder": private_file.folder}),
-        "propose_form": ProposeForm(initial={"title": private_file.name}),
+        # Nothing of the file's own name is offered: it may be the uploaded one, with a real name.
+        "propose_form": propose_form or ProposeForm(),
         "proposal": library.proposal_of(private_file),
         "used_in_lessons": private_file.lessons.select_related("module__course"),
-    })
+    }, status=status)
 
 
 @never_cache
@@ -294,21 +297,28 @@ def download_file(request, key):
     return file_response(request, private_file)
 
 
-def file_response(request, private_file: PrivateFile) -> HttpResponse:
-    """The file's bytes; a byte range when asked, so that a personal video can be sought in."""
+def file_response(request, private_file: PrivateFile, *, download_name: str | None = None) -> HttpResponse:
+    """The file's bytes; a byte range when asked, so that a personal video can be sought in.
+
+    It is named ``download_name``, or by default by the name its owner sees: pass a
+    neutral name whenever someone else may fetch it. Only images, sounds and videos are
+    shown in the browser; anything else (a PDF too) is a download, sandboxed and with its
+    type fixed (comcep.files).
+    """
     try:
         handle = private_file.file.open("rb")
     except FileNotFoundError as error:
         raise Http404 from error
-    filename = private_file.name
-    extension = mimetypes.guess_extension(private_file.mime_type) or ""
-    if extension and not filename.lower().endswith(extension):
-        filename += extension
-    inline = private_file.kind in INLINE_KINDS or private_file.mime_type == "application/pdf"
+    filename = download_name
+    if filename is None:
+        filename = private_file.name
+        extension = private_file.extension
+        if extension and not filename.lower().endswith(extension):
+            filename += extension
     response = ranged_file_response(request, handle, content_type=private_file.mime_type,
-                                    download_name=filename, as_attachment=not inline)
-    response["Cache-Control"] = "private, no-store"  # nosniff: set by ranged_file_response
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; media-src 'self'; sandbox"
+                                    download_name=filename,
+                                    as_attachment=private_file.kind not in INLINE_KINDS)
+    response["Cache-Control"] = "private, no-store"
     return response
 
 
@@ -357,6 +367,9 @@ def propose_file(request, key):
             messages.success(request, _("Proposition retirée."))
         else:
             form = ProposeForm(request.POST)
+            if not form.is_valid() and form.has_error(CONFIRM_FIELD):
+                # What looks like a beneficiary's data: asked first, with what was typed.
+                return _file_page(request, private_file, propose_form=form, status=400)
             data = form.cleaned_data if form.is_valid() else {}
             services.propose_file_to_library(private_file, actor=request.user, note=data.get("note", ""),
                                              title=data.get("title", ""))

@@ -14,7 +14,8 @@ class ResourceAdmin(admin.ModelAdmin):
     list_display = ["title", "kind", "status", "region", "published_at"]
     list_filter = ["kind", "status", "service_level", "public"]
     search_fields = ["title"]
-    raw_id_fields = ["proposed_by", "reviewed_by"]
+    # Who proposed or reviewed a resource is a pseudonym: not shown here.
+    exclude = ["proposed_by", "reviewed_by"]
 
 
 @admin.register(Video)

@@ -7,8 +7,11 @@ class ResourcesConfig(AppConfig):
     verbose_name = _("Ressources")
 
     def ready(self) -> None:
-        from comcep import navigation
+        from comcep import datarights, navigation
         from comcep.roles import Role
+        from resources import datarights as library_data
+
+        datarights.register("ressources", export=library_data.export, erase=library_data.erase)
 
         navigation.register(_("Ressources"), "resources:list", roles=Role.COMMUNITY,
                             description=_("Vidéos, textes juridiques, documents et liens du métier."))

@@ -58,8 +58,11 @@ def cards_for_paths(user, paths: list[str]) -> list[Card]:
             if pk in found and permissions.can_view(user, found[pk])]
 
 
-def citing_topics(resource: Resource, *, limit: int = 10) -> list:
-    """Forum topics with a visible post that links to ``resource`` (one query; none without a forum)."""
+def citing_topics(resource: Resource, *, user, limit: int = 10) -> list:
+    """Forum topics with a visible post that links to ``resource``, for a reader who may see the
+    community (one query; none without a forum)."""
+    if not permissions.can_see_community_content(user):
+        return []
     try:
         post_model = apps.get_model("forum", "Post")
     except LookupError:

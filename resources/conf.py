@@ -42,3 +42,25 @@ def document_max_bytes() -> int:
 
 def caption_max_bytes() -> int:
     return getattr(settings, "RESOURCES_CAPTION_MAX_BYTES", 512 * 1024)
+
+
+# Caps on what a video may ask of the transcoder: an 8K or 240 fps source would take the
+# worker for hours (and its renditions are 720p at most anyway).
+def video_max_long_side() -> int:
+    """Longest side of the picture (pixels). Default 3840 (4K UHD)."""
+    return getattr(settings, "RESOURCES_VIDEO_MAX_LONG_SIDE", 3840)
+
+
+def video_max_short_side() -> int:
+    """Shortest side of the picture (pixels). Default 2160."""
+    return getattr(settings, "RESOURCES_VIDEO_MAX_SHORT_SIDE", 2160)
+
+
+def video_max_fps() -> float:
+    """Highest frame rate (frames per second). Default 60."""
+    return getattr(settings, "RESOURCES_VIDEO_MAX_FPS", 60)
+
+
+def video_max_pixel_rate() -> int:
+    """Highest width × height × frame rate. Default 4K at 30 frames per second."""
+    return getattr(settings, "RESOURCES_VIDEO_MAX_PIXEL_RATE", 3840 * 2160 * 30)

@@ -8,6 +8,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from comcep import antivirus, filecleaning
+from comcep.idempotency import IdempotentFormMixin
 from comcep.models import Region
 from resources import conf
 from resources.models import Kind, Public, RegionalAction, Resource, ServiceLevel, Theme
@@ -80,8 +82,9 @@ class ResourceForm(forms.ModelForm):
     DOCUMENT_EXTENSIONS = (".pdf", ".odt", ".ods", ".odp", ".doc", ".docx", ".xls", ".xlsx",
                            ".ppt", ".pptx", ".txt", ".csv", ".rtf")
 
-    def __init__(self, *args, video_upload: bool = False, **kwargs):
+    def __init__(self, *args, video_upload: bool = False, uploader=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.uploader = uploader
         if self.instance.pk:
             self.fields["tags_text"].initial = ", ".join(t.name for t in self.instance.tags.all())
         kinds = Kind.video_kinds() if video_upload else [
@@ -101,6 +104,9 @@ class ResourceForm(forms.ModelForm):
                 raise forms.ValidationError(_("Ce type de document n'est pas accepté."))
             if upload.size > conf.document_max_bytes():
                 raise forms.ValidationError(_("Le document est trop volumineux."))
+            antivirus.scan_upload(upload, uploader=self.uploader, where="resources.document")
+            # Refused here, with its reason beside the field, when it cannot be cleaned.
+            upload = filecleaning.clean_file(upload, name=upload.name)
         return upload
 
     def clean(self):
@@ -118,7 +124,11 @@ class ResourceForm(forms.ModelForm):
         return _split_tags(self.cleaned_data.get("tags_text", ""))
 
 
-class VideoUploadForm(ResourceForm):
+class ProposalForm(IdempotentFormMixin, ResourceForm):
+    """A new proposal: sent twice (double click, resent request), it proposes once."""
+
+
+class VideoUploadForm(IdempotentFormMixin, ResourceForm):
     video_file = forms.FileField(label=_("Fichier vidéo"))
 
     def __init__(self, *args, **kwargs):

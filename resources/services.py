@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 import logging
-import os
 import re
 import shutil
+import tempfile
 import uuid
-from collections.abc import Callable, Iterable
-from contextlib import contextmanager
+from collections.abc import Iterable
+from contextlib import ExitStack, contextmanager, suppress
 from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from comcep import antivirus, filecleaning, jobs, storage
 from comcep.audit import record
 from comcep.notifications import queue_email
 from resources import conf, permissions, transcoding
@@ -149,8 +151,10 @@ def withdraw_resource(resource: Resource, *, actor, reason: str) -> bool:
 def store_document(resource: Resource, upload) -> None:
     """Keep an uploaded document under a random name; it downloads under its title's name.
 
-    The uploaded file's own name is dropped: it may carry a real name.
+    The uploaded file's own name is dropped: it may carry a real name, and so are the
+    authors its metadata names (``filecleaning``; a French ValidationError when it cannot be).
     """
+    upload = filecleaning.ensure_clean(upload)
     suffix = Path(upload.name).suffix.lower()[:10]
     resource.document_name = f"{slugify(resource.title)[:80] or 'document'}{suffix}"
     resource.document.save(f"{uuid.uuid4().hex}{suffix}", upload, save=False)
@@ -208,12 +212,9 @@ def propose_file(source, *, actor, name: str, size: int, title: str, summary: st
         propose_resource(resource, actor=actor)
         return resource
     propose_resource(resource, actor=actor)
+    from django.core.files import File
 
-    def copy(target: Path) -> None:
-        with target.open("wb") as handle:
-            shutil.copyfileobj(source, handle)
-
-    _new_video(resource, original_size=size, put_source=copy)
+    _new_video(resource, original_size=size, content=File(source, name="source"))
     return resource
 
 
@@ -226,14 +227,14 @@ def withdraw_proposal(resource: Resource, *, actor) -> bool:
     if claimed is None:
         return False
     video = claimed.cached_video()
-    folder = media_path(video.folder) if video is not None else None
+    folder = video.folder if video is not None else None
     document = claimed.document.name if claimed.document else ""
     claimed.delete()
     record(actor=actor, action="resource.proposal_withdrawn", data={"resource": resource.pk})
 
     def remove_files():
         if folder is not None:
-            shutil.rmtree(folder, ignore_errors=True)
+            storage.delete_folder(folder)
         if document:
             claimed.document.storage.delete(document)
 
@@ -310,10 +311,6 @@ def unsave_action(action: RegionalAction, *, actor) -> None:
 # --- Videos ---------------------------------------------------------------------------
 
 
-def media_path(relative: str) -> Path:
-    return Path(settings.MEDIA_ROOT) / relative
-
-
 def queue_video(video_id: int) -> None:
     """Ask the worker to process a video once the transaction commits.
 
@@ -321,36 +318,38 @@ def queue_video(video_id: int) -> None:
     """
     from resources.tasks import process_video
 
-    def send():
-        try:
-            process_video.apply_async(args=[video_id], retry=False)
-        except Exception:
-            logger.warning("Broker unreachable; video %s waits for the sweep", video_id)
-
-    transaction.on_commit(send)
+    transaction.on_commit(lambda: jobs.hand_over(process_video, video_id, what=f"video {video_id}"))
 
 
 @transaction.atomic
 def attach_video(resource: Resource, uploaded_path: str | Path, *, original_size: int,
                  queue: bool = True) -> Video:
-    """Move the streamed upload into the video's own folder and queue the job."""
-    # shutil.move is a rename when on the same disk.
-    return _new_video(resource, original_size=original_size, queue=queue,
-                      put_source=lambda target: shutil.move(uploaded_path, target))
+    """Store the streamed upload as the video's source and queue the job.
+
+    The file at ``uploaded_path`` is left where it is (an upload's temporary file is Django's
+    to remove at the end of the request).
+    """
+    from django.core.files import File
+
+    with open(uploaded_path, "rb") as handle:
+        return _new_video(resource, original_size=original_size, queue=queue,
+                          content=File(handle, name="source"))
 
 
-def _new_video(resource: Resource, *, original_size: int, put_source: Callable[[Path], object],
-               queue: bool = True) -> Video:
-    """A video whose file ``put_source`` writes at the path it is given, then its job queued."""
+def _new_video(resource: Resource, *, original_size: int, content, queue: bool = True) -> Video:
+    """A video whose source is ``content``, stored whole or not at all, then its job queued.
+
+    When the source cannot be stored (a full disk, the object store unreachable) the error
+    goes up and the caller's transaction drops the row: no video without its file.
+    """
     video = Video.objects.create(resource=resource, original_size=original_size)
-    folder = media_path(video.folder)
-    folder.mkdir(parents=True, exist_ok=True)
     try:
-        put_source(folder / "source")
-    except OSError:
-        shutil.rmtree(folder, ignore_errors=True)
+        name = default_storage.save(f"{video.folder}/source", content)
+    except Exception:
+        with suppress(Exception):  # what went wrong first is the error to report
+            storage.delete_folder(video.folder)
         raise
-    video.source = f"{video.folder}/source"
+    video.source = name
     video.save(update_fields=["source"])
     if queue:
         queue_video(video.pk)
@@ -393,13 +392,43 @@ def _fail(video: Video, reason: str, detail: str = "") -> None:
     logger.info("Video %s failed: %s", video.pk, reason)
 
 
+def _scan_source(video: Video, source: Path | None) -> str:
+    """The antivirus reads the source (its local copy ``source``) before ffmpeg does.
+
+    'clean'; 'failed' when it is flagged (the video fails with the reason, its
+    source moved into quarantine) or cannot be scanned; 'waiting' when the
+    scanner does not answer: the video stays queued and the sweep brings it back.
+    """
+    if source is None or not antivirus.configured():
+        return "clean"
+    try:
+        with source.open("rb") as handle:
+            verdict = antivirus.check_stream(handle, uploader=video.resource.proposed_by,
+                                             where="resources.video")
+        if not verdict.clean:  # a copy is in quarantine now; the stored source goes
+            default_storage.delete(video.source)
+    except antivirus.ScannerUnavailable as error:
+        logger.warning("Video %s waits for the antivirus: %s", video.pk, error)
+        return "waiting"
+    except antivirus.ScanError as error:
+        _fail(video, _("La vidéo n'a pas pu être analysée par l'antivirus."), str(error))
+        return "failed"
+    if not verdict.clean:
+        _fail(video, _("Cette vidéo a été bloquée par l'antivirus (signature %(signature)s) ; "
+                       "elle a été mise à l'écart et ne sera pas publiée.")
+              % {"signature": verdict.signature})
+        return "failed"
+    return "clean"
+
+
 def process_video(video_id: int) -> str:
     """Probe, transcode and make the poster of a video; safe to run again at any point.
 
-    The job locks the video, then works out what is still missing: a rendition
-    is written under a temporary name and renamed, then recorded, only when
-    complete, so a job killed half-way leaves nothing that looks ready, and
-    the next run redoes only what is missing.
+    The job locks the video, then works out what is still missing. ffmpeg reads a
+    local copy of the source and writes into a folder of this machine; a rendition
+    is stored (whole or not at all) and then recorded, only when complete, so a job
+    killed half-way leaves nothing that looks ready, and the next run redoes only
+    what is missing. The local folder goes whatever happens.
     """
     with _video_lock(video_id) as locked:
         if not locked:
@@ -410,32 +439,82 @@ def process_video(video_id: int) -> str:
         if video.attempts >= conf.video_max_attempts():
             _fail(video, _("Le traitement de la vidéo a échoué à plusieurs reprises."))
             return "failed"
-        _set(video, state=VideoState.PROCESSING, attempts=video.attempts + 1,
-             started_at=video.started_at or timezone.now())
-        try:
-            _process(video)
-        except (transcoding.ProbeError, transcoding.TranscodeError) as error:
-            _fail(video, error.reason, getattr(error, "detail", ""))
-            return "failed"
-        return "ready"
+        with _workspace(video) as work, _local_source(video, work) as source:
+            if (verdict := _scan_source(video, source)) != "clean":
+                return verdict
+            _set(video, state=VideoState.PROCESSING, attempts=video.attempts + 1,
+                 started_at=video.started_at or timezone.now())
+            try:
+                _process(video, source or work / "missing", work)
+            except (transcoding.ProbeError, transcoding.TranscodeError) as error:
+                _fail(video, error.reason, getattr(error, "detail", ""))
+                return "failed"
+            return "ready"
 
 
-def _process(video: Video) -> None:
-    folder = media_path(video.folder)
-    for stale in folder.glob("*.part"):  # left by a job that was killed
-        stale.unlink(missing_ok=True)
-    source = media_path(video.source)
+@contextmanager
+def _workspace(video: Video):
+    """This run's folder on the worker's disk, removed on leaving.
+
+    One left by a killed run of the same video is removed first: the job holds the video's
+    lock, so no other run uses it. The database's name is part of the folder's, as two
+    sites (or test runs) on one machine have videos of the same number.
+    """
+    prefix = f"comcep-video-{connection.settings_dict['NAME']}-{video.pk}-"
+    for stale in Path(tempfile.gettempdir()).glob(f"{prefix}*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    work = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        yield work
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+@contextmanager
+def _local_source(video: Video, work: Path):
+    """The source as a file ffmpeg can read (the stored file itself on the local disk, else a
+    copy downloaded into ``work``), or None when there is none."""
+    with ExitStack() as stack:
+        source = None
+        if video.source:
+            with suppress(FileNotFoundError):
+                source = stack.enter_context(storage.local_copy(video.source, directory=work))
+        yield source
+
+
+def check_video_caps(probe: transcoding.Probe) -> None:
+    """Refuse (ProbeError, French reason for the uploader) a picture too large or too fast."""
+    long_side, short_side = max(probe.width, probe.height), min(probe.width, probe.height)
+    if long_side > conf.video_max_long_side() or short_side > conf.video_max_short_side():
+        raise transcoding.ProbeError(
+            _("L'image de la vidéo (%(width)d × %(height)d pixels) dépasse la taille maximale "
+              "acceptée (%(long)d × %(short)d) : exportez-la en 4K ou moins et envoyez-la à nouveau.")
+            % {"width": probe.width, "height": probe.height, "long": conf.video_max_long_side(),
+               "short": conf.video_max_short_side()})
+    if probe.fps > conf.video_max_fps():
+        raise transcoding.ProbeError(
+            _("La vidéo compte %(fps)s images par seconde ; %(max)s au plus sont acceptées : "
+              "exportez-la à une cadence plus basse et envoyez-la à nouveau.")
+            % {"fps": f"{probe.fps:g}", "max": f"{conf.video_max_fps():g}"})
+    if probe.width * probe.height * probe.fps > conf.video_max_pixel_rate():
+        raise transcoding.ProbeError(
+            _("Cette vidéo est trop lourde à convertir (trop de pixels par seconde pour sa "
+              "cadence) : exportez-la en plus petite définition ou à 30 images par seconde."))
+
+
+def _process(video: Video, source: Path, work: Path) -> None:
     probe = transcoding.probe(source)
     if probe.duration > conf.video_max_seconds():
         raise transcoding.ProbeError(
             _("La vidéo dure plus de %(minutes)d minutes, la durée maximale acceptée.")
             % {"minutes": conf.video_max_seconds() // 60}
         )
+    check_video_caps(probe)
     _set(video, duration=probe.duration, width=probe.width, height=probe.height,
          has_audio=probe.has_audio)
 
     heights = transcoding.target_heights(probe.height, conf.video_heights())
-    done = {r.height for r in video.renditions.all() if media_path(r.path).is_file()}
+    done = {r.height for r in video.renditions.all() if default_storage.exists(r.path)}
     last_percent = -1
 
     for index, height in enumerate(heights):
@@ -449,30 +528,28 @@ def _process(video: Video) -> None:
                 last_percent = percent
                 _set(video, progress=percent)
 
-        part = folder / f"{height}p.{uuid.uuid4().hex}.part"
-        final = folder / f"{height}p.mp4"
+        part = work / f"{height}p.mp4"
         try:
             transcoding.transcode(source, part, height=height, duration=probe.duration,
                                   has_audio=probe.has_audio, on_progress=progress,
                                   preset=conf.video_preset())
-            os.replace(part, final)
+            size = part.stat().st_size
+            name = storage.save_file(f"{video.folder}/{height}p.mp4", part, replace=True)
         finally:
             part.unlink(missing_ok=True)
         width = round(probe.width * height / probe.height / 2) * 2
         VideoRendition.objects.update_or_create(
-            video=video, height=height,
-            defaults={"path": f"{video.folder}/{final.name}", "width": width,
-                      "size": final.stat().st_size},
+            video=video, height=height, defaults={"path": name, "width": width, "size": size},
         )
 
-    if not video.poster or not media_path(video.poster).is_file():
-        part = folder / f"poster.{uuid.uuid4().hex}.part"
+    if not video.poster or not default_storage.exists(video.poster):
+        part = work / "poster.jpg"
         try:
             transcoding.make_poster(source, part, at=min(probe.duration / 3, 5))
-            os.replace(part, folder / "poster.jpg")
+            name = storage.save_file(f"{video.folder}/poster.jpg", part, replace=True)
         finally:
             part.unlink(missing_ok=True)
-        _set(video, poster=f"{video.folder}/poster.jpg")
+        _set(video, poster=name)
     _set(video, state=VideoState.READY, progress=100, finished_at=timezone.now(),
          failure_reason="", failure_detail="")
 
@@ -537,13 +614,16 @@ def attach_caption(video: Video, data: bytes, *, actor, language: str = "fr",
                    label: str = "Français") -> Caption:
     permissions.check_edit(actor, video.resource)
     text = validate_webvtt(data)
-    folder = media_path(video.folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    name = f"captions-{re.sub(r'[^a-z-]', '', language.lower())[:8] or 'fr'}.vtt"
-    (folder / name).write_text(text, encoding="utf-8")
+    name = f"{video.folder}/captions-{re.sub(r'[^a-z-]', '', language.lower())[:8] or 'fr'}.vtt"
+    previous = Caption.objects.filter(video=video, language=language).values_list("path", flat=True).first()
+    # A new name beside the old file (a stored name is never replaced), which goes once the
+    # new one is recorded.
+    stored = default_storage.save(name, ContentFile(text.encode("utf-8"), name="captions.vtt"))
     caption, _created = Caption.objects.update_or_create(
-        video=video, language=language, defaults={"label": label, "path": f"{video.folder}/{name}"}
+        video=video, language=language, defaults={"label": label, "path": stored}
     )
+    if previous and previous != stored:
+        transaction.on_commit(lambda: default_storage.delete(previous))
     return caption
 
 

@@ -18,6 +18,7 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +33,19 @@ VIDEO_CONTAINERS = frozenset({
 STILL_IMAGE_CODECS = frozenset({"png", "mjpeg", "bmp", "gif", "tiff", "webp", "jpegls", "ansi"})
 
 PROTOCOLS = ["-protocol_whitelist", "file"]
+# Every output drops the source's tags and chapters: a title, an artist, a comment or a
+# chapter name may be the uploader's real name, and renditions are what members fetch.
+NO_METADATA = ["-map_metadata", "-1", "-map_chapters", "-1"]
+# How long ffmpeg may take: reading a file's header, one frame, and a conversion (by the
+# video's length: a few times real time on a small worker, and a minute to start).
+PROBE_TIMEOUT_SECONDS = 120
+POSTER_TIMEOUT_SECONDS = 300
+TRANSCODE_BASE_SECONDS = 60
+TRANSCODE_SECONDS_PER_SECOND = float(os.environ.get("RESOURCES_TRANSCODE_SECONDS_PER_SECOND", "4"))
+
+
+def transcode_timeout(duration: float) -> float:
+    return TRANSCODE_BASE_SECONDS + max(duration, 0) * TRANSCODE_SECONDS_PER_SECOND
 
 
 class ProbeError(Exception):
@@ -58,6 +72,7 @@ class Probe:
     video_codec: str
     has_audio: bool
     containers: list[str] = field(default_factory=list)
+    fps: float = 0.0  # frames per second as ffmpeg reports them (0 when it does not)
 
 
 def ffmpeg_exe() -> str:
@@ -77,6 +92,7 @@ _INPUT_RE = re.compile(r"^Input #0, (?P<formats>[^,]+(?:,[^,]+)*?), from ", re.M
 _DURATION_RE = re.compile(r"Duration: (?P<h>\d+):(?P<m>\d\d):(?P<s>\d\d(?:\.\d+)?)")
 _VIDEO_RE = re.compile(r"Stream #0:\d+.*?: Video: (?P<codec>\w+)[^\n]*?, (?P<w>\d{2,5})x(?P<h>\d{2,5})")
 _AUDIO_RE = re.compile(r"Stream #0:\d+.*?: Audio: ")
+_RATE_RE = re.compile(r"(?P<rate>\d+(?:\.\d+)?)(?P<k>k?) (?P<unit>fps|tbr)\b")
 
 
 def parse_probe(output: str) -> Probe:
@@ -100,9 +116,15 @@ def parse_probe(output: str) -> Probe:
     )
     if duration <= 0:
         raise ProbeError("La vidéo est vide.")
+    # The frame rate, on the video stream's line: "25 fps", else the rate ffmpeg guesses ("tbr").
+    line_end = output.find("\n", video.end())
+    rates = {m["unit"]: float(m["rate"]) * (1000 if m["k"] else 1)
+             for m in _RATE_RE.finditer(output[video.start(): line_end if line_end != -1 else None])}
+    fps = rates.get("fps") or rates.get("tbr") or 0.0
     return Probe(
         container=containers[0], duration=duration, width=int(video["w"]), height=int(video["h"]),
         video_codec=video["codec"], has_audio=bool(_AUDIO_RE.search(output)), containers=containers,
+        fps=fps,
     )
 
 
@@ -111,11 +133,14 @@ def probe(path: str | Path) -> Probe:
     path = Path(path)
     if not path.is_file():
         raise ProbeError("Le fichier envoyé est introuvable.")
-    result = subprocess.run(
-        [ffmpeg_exe(), "-hide_banner", "-nostdin", *PROTOCOLS, "-i", str(path)],
-        capture_output=True, text=True, errors="replace", timeout=120,
-        preexec_fn=_die_with_parent,
-    )
+    try:
+        result = subprocess.run(
+            [ffmpeg_exe(), "-hide_banner", "-nostdin", *PROTOCOLS, "-i", str(path)],
+            capture_output=True, text=True, errors="replace", timeout=PROBE_TIMEOUT_SECONDS,
+            preexec_fn=_die_with_parent,
+        )
+    except subprocess.TimeoutExpired as error:
+        raise ProbeError("La lecture de la vidéo a pris trop de temps (fichier endommagé ?).") from error
     # Without an output file ffmpeg always exits 1; the report is what matters.
     return parse_probe(result.stderr)
 
@@ -155,20 +180,29 @@ def transcode(
     ]
     if has_audio:
         command += ["-map", "0:a:0", "-c:a", "aac", "-b:a", "128k", "-ac", "2"]
-    command += ["-movflags", "+faststart", "-progress", "pipe:1", "-nostats", "-f", "mp4",
-                str(destination)]
+    command += [*NO_METADATA, "-movflags", "+faststart", "-progress", "pipe:1", "-nostats",
+                "-f", "mp4", str(destination)]
     process = subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, errors="replace",
         preexec_fn=_die_with_parent,
     )
+    # A conversion that stalls or crawls is stopped: the job then fails with a reason and can
+    # be tried again, instead of holding a worker for ever.
+    timed_out = threading.Event()
+
+    def stop_when_late():
+        timed_out.set()
+        process.kill()
+
+    watchdog = threading.Timer(transcode_timeout(duration), stop_when_late)
+    watchdog.daemon = True
+    watchdog.start()
     stderr_tail: list[str] = []
 
     def read_stderr():
         for line in process.stderr:
             stderr_tail.append(line)
             del stderr_tail[:-30]
-
-    import threading
 
     reader = threading.Thread(target=read_stderr, daemon=True)
     reader.start()
@@ -177,7 +211,11 @@ def transcode(
         if match and on_progress and duration > 0:
             on_progress(min(int(match.group(1)) / 1_000_000 / duration, 1.0))
     code = process.wait()
+    watchdog.cancel()
     reader.join(timeout=5)
+    if timed_out.is_set():
+        raise TranscodeError("La conversion de la vidéo a dépassé le temps prévu ; elle sera reprise.",
+                             f"killed after {transcode_timeout(duration):.0f} s")
     if code != 0:
         raise TranscodeError("La conversion de la vidéo a échoué (fichier endommagé ?).",
                              "".join(stderr_tail)[-2000:])
@@ -185,14 +223,23 @@ def transcode(
 
 def make_poster(source: str | Path, destination: str | Path, *, at: float, height: int = 720) -> None:
     """Write one JPEG frame taken at ``at`` seconds."""
-    result = subprocess.run(
-        [ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", *PROTOCOLS, "-ss", f"{max(at, 0):.2f}",
-         "-i", str(source), "-frames:v", "1", "-vf", f"scale=-2:'min({height},ih)'", "-q:v", "4",
-         "-f", "image2", "-c:v", "mjpeg", str(destination)],
-        capture_output=True, text=True, errors="replace", timeout=300, preexec_fn=_die_with_parent,
-    )
+    try:
+        result = _run_poster(source, destination, at=at, height=height)
+    except subprocess.TimeoutExpired as error:
+        raise TranscodeError("L'image d'aperçu n'a pas pu être créée (délai dépassé).", str(error)) from error
     if result.returncode != 0 or not Path(destination).exists() or not os.path.getsize(destination):
         raise TranscodeError("L'image d'aperçu n'a pas pu être créée.", result.stderr[-2000:])
+
+
+def _run_poster(source, destination, *, at: float, height: int) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", *PROTOCOLS, "-ss", f"{max(at, 0):.2f}",
+         "-i", str(source), *NO_METADATA, "-frames:v", "1", "-vf", f"scale=-2:'min({height},ih)'",
+         "-q:v", "4", "-flags:v", "+bitexact",  # bitexact: no encoder comment in the JPEG
+         "-f", "image2", "-c:v", "mjpeg", str(destination)],
+        capture_output=True, text=True, errors="replace", timeout=POSTER_TIMEOUT_SECONDS,
+        preexec_fn=_die_with_parent,
+    )
 
 
 def generate_test_clip(destination: str | Path, *, seconds: float = 3, width: int = 1280,

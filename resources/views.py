@@ -6,7 +6,7 @@ import calendar
 import mimetypes
 from datetime import date, timedelta
 from functools import wraps
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,11 +20,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
-from comcep import roles
+from comcep import idempotency, identity, roles
 from comcep.files import ranged_file_response
 from comcep.models import Region
 from comcep.permissions import community_required, role_required
 from comcep.roles import Role
+from comcep.storage import StoredFile
 from resources import cards, conf, ics, permissions, services
 from resources.forms import (
     ActionForm,
@@ -33,6 +34,7 @@ from resources.forms import (
     ChaptersForm,
     DeclineForm,
     FilterForm,
+    ProposalForm,
     ResourceForm,
     VideoUploadForm,
     WithdrawForm,
@@ -112,7 +114,7 @@ def resource_detail(request, pk: int, start: int | None = None):
         "can_withdraw": permissions.can_withdraw(request.user, resource),
         "can_retry_video": permissions.can_retry_video(request.user, video),
         "start_at": start if start is not None else _start_time(request.GET.get("t")),
-        "citing_topics": cards.citing_topics(resource),
+        "citing_topics": cards.citing_topics(resource, user=request.user),
         "caption_form": CaptionForm() if video and can_edit else None,
         "chapters_form": ChaptersForm(initial={"chapters": "\n".join(
             f"{c.start_label} {c.title}" for c in video.chapters.all())}) if video and can_edit else None,
@@ -128,18 +130,30 @@ def _start_time(value) -> int:
 
 @community_required
 def propose(request):
-    form = ResourceForm(request.POST or None, request.FILES or None)
+    form = ProposalForm(request.POST or None, request.FILES or None, uploader=request.user)
     if request.method == "POST" and form.is_valid():
-        resource = form.save(commit=False)
-        if form.cleaned_data.get("document_file"):
-            services.store_document(resource, form.cleaned_data["document_file"])
-        services.propose_resource(resource, actor=request.user, tags=form.tags(),
-                                  themes=form.cleaned_data["themes"])
-        if resource.status == Status.PUBLISHED:
-            messages.success(request, _("La ressource est publiée."))
+
+        def create() -> str:
+            resource = form.save(commit=False)
+            if form.cleaned_data.get("document_file"):
+                services.store_document(resource, form.cleaned_data["document_file"])
+            services.propose_resource(resource, actor=request.user, tags=form.tags(),
+                                      themes=form.cleaned_data["themes"])
+            if resource.status == Status.PUBLISHED:
+                messages.success(request, _("La ressource est publiée."))
+            else:
+                messages.success(request, _("Merci ! Votre proposition sera relue par l'équipe d'animation."))
+            return resource.get_absolute_url()
+
+        try:
+            # Sent twice (double click, resent request), the form proposes one resource.
+            outcome = idempotency.once(token=form.submission_token, scope="resources.propose",
+                                       user=request.user, create=create,
+                                       content_digest=idempotency.form_digest(form))
+        except idempotency.TokenRefused as error:
+            form.refuse_token(error)
         else:
-            messages.success(request, _("Merci ! Votre proposition sera relue par l'équipe d'animation."))
-        return redirect(resource)
+            return redirect(outcome.result)
     return render(request, "resources/form.html", {"form": form, "title": _("Proposer une ressource")})
 
 
@@ -150,7 +164,7 @@ def edit(request, pk: int):
         return redirect("resources:action_edit", pk=resource.pk)
     permissions.check_edit(request.user, resource)
     form = ResourceForm(request.POST or None, request.FILES or None, instance=resource,
-                        video_upload=resource.is_video)
+                        video_upload=resource.is_video, uploader=request.user)
     if request.method == "POST" and form.is_valid():
         resource = form.save(commit=False)
         if form.cleaned_data.get("document_file"):
@@ -195,14 +209,26 @@ def _upload_video(request, *, too_big: bool):
     form = VideoUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["video_file"]
-        resource = form.save(commit=False)
-        services.propose_resource(resource, actor=request.user, tags=form.tags(),
-                                  themes=form.cleaned_data["themes"])
-        services.attach_video(resource, upload.temporary_file_path(), original_size=upload.size)
-        messages.success(request, _("Vidéo reçue : elle est en cours de traitement."))
-        if request.headers.get("X-Upload") == "1":
-            return JsonResponse({"url": resource.get_absolute_url()})
-        return redirect(resource)
+
+        def create() -> str:
+            resource = form.save(commit=False)
+            services.propose_resource(resource, actor=request.user, tags=form.tags(),
+                                      themes=form.cleaned_data["themes"])
+            services.attach_video(resource, upload.temporary_file_path(), original_size=upload.size)
+            messages.success(request, _("Vidéo reçue : elle est en cours de traitement."))
+            return resource.get_absolute_url()
+
+        try:
+            # The same video sent twice (a resent request) makes one resource and one job.
+            outcome = idempotency.once(token=form.submission_token, scope="resources.upload_video",
+                                       user=request.user, create=create,
+                                       content_digest=idempotency.form_digest(form))
+        except idempotency.TokenRefused as error:
+            form.refuse_token(error)
+        else:
+            if request.headers.get("X-Upload") == "1":
+                return JsonResponse({"url": outcome.result})
+            return redirect(outcome.result)
     status = 400 if request.method == "POST" else 200
     return render(request, "resources/upload.html", {"form": form}, status=status)
 
@@ -276,11 +302,13 @@ def media(request, pk: int, name: str):
     if not permissions.can_view(request.user, resource):
         raise Http404
     relative, download_name = _media_path(resource, name)
-    path = services.media_path(relative)
-    if not path.is_file():
-        raise Http404
-    content_type = mimetypes.guess_type(download_name or path.name)[0] or "application/octet-stream"
-    response = ranged_file_response(request, path.open("rb"), content_type=content_type,
+    try:
+        handle = StoredFile(relative)
+    except FileNotFoundError as error:
+        raise Http404 from error
+    content_type = (mimetypes.guess_type(download_name or PurePosixPath(relative).name)[0]
+                    or "application/octet-stream")
+    response = ranged_file_response(request, handle, content_type=content_type,
                                     download_name=download_name)
     response["Cache-Control"] = "private, max-age=3600"
     return response
@@ -384,7 +412,7 @@ def _region_filter(request):
     if code:
         region = Region.objects.filter(code=code).first()
         return region, code if region else "all"
-    member = getattr(request.user, "member", None)
+    member = identity.member_of(request.user)
     if member is not None and member.region_id:
         return member.region, member.region.code
     staff_region = permissions.publishable_regions(request.user).first()

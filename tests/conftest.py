@@ -25,6 +25,8 @@ from comcep.celery import app as celery_app
 from comcep.roles import Role
 from tests import factories
 
+pytest_plugins = ["tests.clamav"]  # the real clamd fixtures (clamd, scanner)
+
 # Each test session gets its own queue, so that concurrent test runs sharing a
 # broker never take each other's jobs.
 TEST_QUEUE = f"comcep-test-{uuid.uuid4().hex[:10]}"
@@ -39,8 +41,10 @@ def fresh_cache():
     """Rate-limit counters and cached pages never leak from one test into another."""
     from django.core.cache import cache
 
+    from comcep import jobs
     from comcep.cache import LocalCopies
 
+    jobs.forget_failures()  # a broker failure seen by one test does not delay the next one's jobs
     cache.clear()
     LocalCopies.clear_all()
     yield
@@ -204,3 +208,53 @@ def worker(transactional_db, tmp_path):
     running = start_worker(tmp_path)
     yield running
     stop_worker(running)
+
+
+@pytest.fixture(scope="session")
+def clips(tmp_path_factory):
+    """Short clips made with ffmpeg's test sources, shared by the whole run."""
+    from resources import transcoding
+
+    folder = tmp_path_factory.mktemp("clips")
+
+    class Clips:
+        def __init__(self):
+            self._made = {}
+
+        def get(self, name: str, **options):
+            # Keyed by the options too: two tests asking one name for different clips each get theirs.
+            key = (name, *sorted(options.items()))
+            if key not in self._made:
+                path = folder / f"{name}-{len(self._made)}.mp4"
+                self._made[key] = transcoding.generate_test_clip(path, **options)
+            return self._made[key]
+
+    return Clips()
+
+
+@pytest.fixture
+def small_disk(settings, tmp_path):
+    """MEDIA_ROOT on a real filesystem of 256 KiB (a tmpfs mounted for the test), nearly full.
+
+    ``small_disk.fill(leave=bytes)`` takes all but that much of its room.
+    """
+    mount_point = tmp_path / "small-media"
+    mount_point.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mount_point)], check=True)
+    settings.MEDIA_ROOT = mount_point
+
+    class SmallDisk:
+        path = mount_point
+
+        def fill(self, *, leave: int) -> None:
+            import shutil
+
+            free = shutil.disk_usage(mount_point).free
+            (mount_point / "filler").write_bytes(b"\0" * max(free - leave, 0))
+
+        def files(self) -> list[str]:
+            return sorted(str(p.relative_to(mount_point)) for p in mount_point.rglob("*")
+                          if p.is_file() and p.name != "filler")
+
+    yield SmallDisk()
+    subprocess.run(["umount", "-l", str(mount_point)], check=False)

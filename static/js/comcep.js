@@ -9,4 +9,21 @@ document.addEventListener("DOMContentLoaded", function () {
       nav.classList.toggle("open", !open);
     });
   }
+
+  // A form sent back with errors: its summary takes the focus, so that it is read first and
+  // each of its links leads to the field to correct.
+  var summary = document.querySelector("[data-error-summary]");
+  if (summary) {
+    summary.focus();
+    summary.addEventListener("click", function (event) {
+      var link = event.target.closest("a[href^='#']");
+      var target = link && document.getElementById(link.getAttribute("href").slice(1));
+      if (!target) return;
+      event.preventDefault();
+      // The label or legend comes into view with the field, not the field alone at the top.
+      var around = target.closest(".field") || target;
+      around.scrollIntoView({ block: "start" });
+      target.focus({ preventScroll: true });
+    });
+  }
 });

@@ -105,3 +105,145 @@ def test_nothing_is_lost_while_the_broker_is_down(transactional_db, tmp_path):
     finally:
         stop_worker(worker)
     assert len(worker.sent_mail()) == 1
+
+
+def test_a_database_lost_after_the_send_does_not_send_the_email_again(transactional_db, settings,
+                                                                        mailoutbox):
+    from django.db import InterfaceError, OperationalError, connection
+
+    settings.EMAIL_BACKEND = "tests.comcep.failing_backend.DatabaseLostAfterSendBackend"
+    message = notifications.queue_email(template="welcome", to="a@exemple.fr")
+
+    with pytest.raises((OperationalError, InterfaceError)):
+        notifications.deliver(message.pk)
+    connection.close()  # the next query reconnects, as the worker's next job does
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert len(mailoutbox) == 1
+    message.refresh_from_db()
+    assert message.status == OutboxStatus.SENDING  # claimed before the send, never released
+    # The sweep and a second job leave it alone: sending it now could be a second copy.
+    assert message.pk not in notifications.due_message_ids()
+    assert notifications.deliver(message.pk) is False
+    assert dispatch_pending_notifications() == 0
+    assert len(mailoutbox) == 1
+
+
+def test_a_claim_that_never_finished_is_retried_with_the_same_message_id(db, settings, mailoutbox):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    message = notifications.queue_email(template="welcome", to="a@exemple.fr")
+    # A worker claimed it, then died before it could say how the send went.
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        status=OutboxStatus.SENDING, attempts=1, message_id="<first-claim@comcep.fr>",
+        claimed_at=timezone.now() - timedelta(seconds=settings.NOTIFICATION_CLAIM_SECONDS + 1))
+
+    assert message.pk in notifications.due_message_ids()
+    assert notifications.deliver(message.pk) is True
+    assert mailoutbox[0].extra_headers["Message-ID"] == "<first-claim@comcep.fr>"
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == (OutboxStatus.SENT, 2)
+
+
+def test_every_message_carries_a_message_id_kept_across_retries(db, settings, mailoutbox):
+    settings.EMAIL_BACKEND = "tests.comcep.failing_backend.FailingBackend"
+    message = notifications.queue_email(template="welcome", to="a@exemple.fr")
+    notifications.deliver(message.pk)
+    message.refresh_from_db()
+    first = message.message_id
+    assert first.startswith("<") and first.endswith("@comcep.fr>")
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    OutboxMessage.objects.filter(pk=message.pk).update(next_attempt_at=message.created_at)
+    assert notifications.deliver(message.pk) is True
+    assert mailoutbox[0].extra_headers["Message-ID"] == first
+
+
+def test_a_relay_that_accepts_and_never_answers_does_not_hold_the_worker(db, settings):
+    import socket
+    import threading
+    import time
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    held = []
+    threading.Thread(target=lambda: held.append(listener.accept()), daemon=True).start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", listener.getsockname()[1]
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_TIMEOUT = 1
+    message = notifications.queue_email(template="welcome", to="a@exemple.fr")
+
+    started = time.monotonic()
+    try:
+        assert notifications.deliver(message.pk) is False
+    finally:
+        listener.close()
+    assert time.monotonic() - started < 10
+    message.refresh_from_db()
+    assert message.status == OutboxStatus.PENDING and message.attempts == 1
+    assert "timed out" in message.last_error.lower() or "timeout" in message.last_error.lower()
+    assert message.next_attempt_at > message.created_at
+
+
+def test_production_settings_give_the_relay_a_timeout():
+    from django.conf import settings
+
+    assert 0 < settings.EMAIL_TIMEOUT <= 60
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="the Redis broker's timeouts; "
+                    "without REDIS_URL the broker is a local folder that cannot hang")
+def test_a_broker_that_accepts_and_never_answers_delays_jobs_and_holds_no_request(
+        client_for, alice, bob, reference_data):
+    import socket
+    import threading
+    import time
+
+    from comcep.celery import app
+    from forum import services
+    from forum.models import Category, EmailFrequency, ForumProfile, WatchedTopic
+
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(50)
+    held = []
+
+    def accept_all():
+        while True:
+            try:
+                held.append(silent.accept())
+            except OSError:
+                return
+
+    threading.Thread(target=accept_all, daemon=True).start()
+    category = Category.objects.create(slug="echanges", name="Échanges", position=0)
+    topic = services.create_topic(actor=bob.member, category=category, title="Un sujet suivi",
+                                  body="Bonjour.", kind="discussion", tags=[], rate_limit=False)
+    WatchedTopic.objects.get_or_create(member=bob.member, topic=topic)
+    ForumProfile.objects.update_or_create(member=bob.member,
+                                          defaults={"email_frequency": EmailFrequency.IMMEDIATELY})
+    original = app.conf.broker_url
+    app.conf.broker_url = f"redis://127.0.0.1:{silent.getsockname()[1]}/0"
+    app._pool = None
+    app.amqp._producer_pool = None
+    try:
+        started = time.monotonic()
+        responses = [client_for(alice).post(f"/forum/sujet/{topic.pk}/repondre/", {"body": f"Réponse {n}"})
+                     for n in range(3)]
+        elapsed = time.monotonic() - started
+    finally:
+        app.conf.broker_url = original
+        app._pool = None
+        app.amqp._producer_pool = None
+        silent.close()
+
+    assert [r.status_code for r in responses] == [302, 302, 302]
+    # One try, then the broker is left alone for a while: not one timeout per job.
+    assert elapsed < 12
+    # Bob's three emails wait for the sweep: written, none lost.
+    assert OutboxMessage.objects.filter(status=OutboxStatus.PENDING, kind="forum_notification").count() == 3

@@ -98,11 +98,12 @@ def test_the_admin_login_goes_through_allauth(visitor, reference_data):
 
 
 @pytest.mark.django_db
-def test_healthz_reports_database_and_broker(visitor):
+def test_healthz_reports_database_broker_and_cache(visitor):
     response = visitor.get("/healthz")
 
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "checks": {"database": "ok", "broker": "ok"}}
+    assert response.json() == {
+        "status": "ok", "checks": {"database": "ok", "broker": "ok", "cache": "ok"}, "antivirus": "off"}
 
 
 @pytest.mark.django_db

@@ -1,5 +1,6 @@
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from comcep import services
 from comcep.models import Member
@@ -93,3 +94,79 @@ def test_the_database_refuses_two_lookalikes_even_when_checks_race(reference_dat
 
     with pytest.raises(IntegrityError):
         second.save()
+
+
+@pytest.mark.parametrize(
+    "attempt",
+    [
+        "Modération",
+        "moderation",
+        "MODÉRATION",
+        "M0dérati0n",  # zeros for O
+        "Мodération",  # Cyrillic capital em
+        "Ｍｏｄéｒａｔｉｏｎ",  # full-width letters
+        "Mod-ération",  # a separator inside the word
+        "M.o.d.é.r.a.t.i.o.n",
+        "La Modération",  # inside the pseudonym
+        "ModérationBretagne",  # glued to another word
+        "Modérateur Nantes",
+        "Modératrice",
+        "Animateur du forum",
+        "Animatrice",
+        "Équipe Comcep",
+        "L'équipe",
+        "Comcep",
+        "C0mcep",
+        "Administration",
+        "Administrateur",
+        "Admin",
+        "Admin2024",
+        "AdminBretagne",
+        "Gestion",
+        "Gestionnaire",
+        "Support",
+        "Support RH",
+        "Staff",
+        "Plateforme",
+        "Compte Officiel",
+        "Officielle",
+        "Expert RH",
+        "Modo",
+    ],
+)
+def test_a_pseudonym_holding_a_word_of_the_staff_is_refused(newcomer, attempt):
+    assert error_code(newcomer, attempt) == "reserved"
+    newcomer.refresh_from_db()
+    assert newcomer.pseudonym == ""
+
+
+@pytest.mark.parametrize(
+    "ordinary",
+    ["Badminton", "Digestion Lente", "Supporter Nantais", "Équipée Sauvage", "Moderato",
+     "Modern Jazz", "Inexpert Curieux"],
+)
+def test_ordinary_words_that_contain_a_short_reserved_one_are_welcome(newcomer, ordinary):
+    assert error_code(newcomer, ordinary) is None
+
+
+def test_the_french_message_names_the_reserved_word(newcomer):
+    with pytest.raises(ValidationError) as error:
+        services.set_pseudonym(newcomer, "M0dérati0n Ouest")
+
+    assert error.value.messages == [
+        "« modération » est un mot réservé aux rôles et à l'équipe de la plateforme : "
+        "choisissez un pseudonyme qui ne le contient pas."]
+
+
+def test_a_newcomer_who_types_moderation_keeps_what_they_typed_and_reads_why(
+        client_for, reference_data):
+    newcomer = factories.make_member(pseudonym="")
+
+    response = client_for(newcomer).post(reverse("choose_pseudonym"),
+                                         {"pseudonym": "Équipe Modération"})
+
+    assert response.status_code == 200
+    assert "Équipe Modération" in response.text
+    assert "mot réservé aux rôles" in response.text
+    newcomer.member.refresh_from_db()
+    assert newcomer.member.pseudonym == ""

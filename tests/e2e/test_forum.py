@@ -65,7 +65,7 @@ def test_a_question_is_asked_answered_with_a_quote_and_a_mention_and_accepted(
     body.focus()
     bob_page.keyboard.press("Control+End")
     bob_page.keyboard.type("Le projet de transition professionnelle, et demandez à @Pha")
-    bob_page.get_by_role("button", name="Phare du Forum").click()
+    bob_page.get_by_role("option", name="Phare du Forum").click()
     assert "@[Phare du Forum]" in body.input_value()
     screenshot_page(bob_page, screenshot, "2-reply-with-quote")
     bob_page.get_by_role("button", name="Publier ma réponse").click()
@@ -140,3 +140,36 @@ def screenshot_page(page, screenshot, step):
     path = screenshot(step)
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("viewport", ["desktop"], indirect=True)
+def test_a_reply_sent_twice_from_the_browser_publishes_one_post(live_server, viewport, screenshot,
+                                                                 as_person, alice, bob):
+    """Chromium itself drops an identical form submission while the first is pending, so a double
+    click there sends one request; a network that retries, or another browser, sends two. The
+    second one here is the very request the page's form sent, with the browser's cookies."""
+    import re
+
+    from forum import services
+
+    category = Category.objects.create(slug="echanges", name="Échanges de pratiques", position=0)
+    topic = services.create_topic(actor=alice.member, category=category, title="Un double envoi",
+                                  body="Répondez une fois.", rate_limit=False)
+    bob_page = as_person(bob)
+    bob_page.goto(f"{live_server.url}/forum/sujet/{topic.pk}/?page=1")
+    form = bob_page.locator("form[data-draft-topic]")
+    form.locator("#id_body").fill("Une seule réponse, même envoyée deux fois.")
+    sent = {name: form.locator(f"input[name={name}]").input_value()
+            for name in ("csrfmiddlewaretoken", "submission_token")}
+
+    form.get_by_role("button", name="Publier ma réponse").click()
+    bob_page.wait_for_url(re.compile(r"/forum/sujet/\d+/\?page=1#p\d+$"))
+    again = bob_page.request.post(f"{live_server.url}/forum/sujet/{topic.pk}/repondre/", max_redirects=0,
+                                  form={**sent, "body": "Une seule réponse, même envoyée deux fois."})
+
+    post = Post.objects.get(topic=topic, author=bob.member)
+    assert again.status == 302 and again.headers["location"] == f"/forum/message/{post.pk}/"
+    bob_page.reload()
+    expect(bob_page.locator("article.post")).to_have_count(2)
+    screenshot_page(bob_page, screenshot, "reply-once")

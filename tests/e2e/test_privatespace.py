@@ -13,9 +13,10 @@ from privatespace import courses
 from privatespace.models import Course, PrivateFile
 from tests import factories
 from tests.e2e.conftest import sign_in
+from tests.privatespace.helpers import PDF_BYTES
 
-PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-       b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+# A real PDF with nothing to strip: uploads are cleaned of metadata, and this one comes back as sent.
+PDF = PDF_BYTES
 WIDTHS = pytest.mark.parametrize("viewport", ["phone", "desktop"], indirect=True)
 
 

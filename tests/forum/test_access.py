@@ -6,7 +6,7 @@ from django.urls import URLPattern, reverse
 from forum import notify
 from forum.urls import urlpatterns
 
-SAMPLE_KWARGS = {"pk": 1, "slug": "echanges", "tag": "vae", "ext": "jpg", "token": "x"}
+SAMPLE_KWARGS = {"pk": 1, "slug": "echanges", "tag": "vae", "ext": "jpg", "token": "x", "public_id": ""}
 
 
 def every_forum_url(topic, post):
@@ -17,6 +17,8 @@ def every_forum_url(topic, post):
         kwargs = {name: SAMPLE_KWARGS[name] for name in names}
         if "pk" in kwargs:
             kwargs["pk"] = post.pk if "message" in str(pattern.pattern) else topic.pk
+        if "public_id" in kwargs:
+            kwargs["public_id"] = post.author.public_id
         if "token" in kwargs:
             kwargs["token"] = notify.unsubscribe_token(post.author)
         urls.append(reverse(f"forum:{pattern.name}", kwargs=kwargs))

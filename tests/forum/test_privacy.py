@@ -21,7 +21,7 @@ def pages(topic, author):
         reverse("forum:tag", args=["posture"]),
         reverse("forum:topic", args=[topic.pk]) + "?page=1",
         reverse("forum:search") + "?q=confidentialitexyz",
-        reverse("forum:member", args=[author.member.pk]),
+        reverse("forum:member", args=[author.member.public_id]),
         reverse("forum:notifications"),
     ]
 

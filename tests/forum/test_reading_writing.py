@@ -101,7 +101,7 @@ def test_reply_with_a_quote_and_a_mention(client_for, alice, bob, mod, practices
     post = Post.objects.get(number=2)
     assert post.reply_to == first
     assert "<blockquote>" in post.body_html
-    assert f'href="/forum/membres/{mod.member.pk}/"' in post.body_html
+    assert f'href="/forum/membres/{mod.member.public_id}/"' in post.body_html
     kinds = {(n.recipient_id, n.kind) for n in mod.member.forum_notifications.all()}
     assert kinds == {(mod.member.pk, "mention")}
     assert alice.member.forum_notifications.get().kind == "quote"
@@ -209,7 +209,7 @@ def test_a_profile_shows_the_same_badges_as_the_posts(client_for, alice, expert,
     client = client_for(alice)
 
     def profile(user):
-        return client.get(reverse("forum:member", args=[user.member.pk])).text
+        return client.get(reverse("forum:member", args=[user.member.public_id])).text
 
     assert "badge-expert" in profile(expert) and "badge-moderator" not in profile(expert)
     assert "badge-moderator" in profile(mod) and "badge-expert" not in profile(mod)
@@ -219,7 +219,7 @@ def test_a_profile_shows_the_same_badges_as_the_posts(client_for, alice, expert,
 def test_a_profile_shows_the_pseudonym_and_never_a_real_identity(client_for, alice, bob, practices, write):
     write(alice, practices, title="Mon premier sujet")
 
-    page = client_for(bob).get(reverse("forum:member", args=[alice.member.pk])).text
+    page = client_for(bob).get(reverse("forum:member", args=[alice.member.public_id])).text
 
     assert "Lande Bretonne" in page and "Mon premier sujet" in page
     for secret in ("Alice", "Martin", "alice.martin@apec.fr", "Apec", "Bretagne"):
@@ -230,7 +230,7 @@ def test_a_profile_shows_network_and_region_when_the_member_opts_in(client_for, 
     alice.member.show_network = True
     alice.member.save()
 
-    page = client_for(bob).get(reverse("forum:member", args=[alice.member.pk])).text
+    page = client_for(bob).get(reverse("forum:member", args=[alice.member.public_id])).text
 
     assert "Apec" in page and "Bretagne" in page
     assert "Martin" not in page

@@ -108,9 +108,9 @@ def test_only_our_own_attachments_show_as_images():
 
 def test_a_mention_of_a_known_member_becomes_a_link_to_their_profile():
     rendered = render("Merci @[Lande Bretonne] et @Inconnu !",
-                      members={"lande bretonne": (7, "Lande Bretonne")})
+                      members={"lande bretonne": ("k7m2p9q3r4s5t6u8", "Lande Bretonne")})
 
-    assert 'class="mention" href="/forum/membres/7/"' in rendered.html
+    assert 'class="mention" href="/forum/membres/k7m2p9q3r4s5t6u8/"' in rendered.html
     assert ">@Lande Bretonne</a>" in rendered.html
     assert "@Inconnu" in rendered.html and "/forum/membres/" in rendered.html
     assert rendered.mentioned == {"lande bretonne"}

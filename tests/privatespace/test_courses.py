@@ -16,7 +16,7 @@ from privatespace.markdown import render_markdown
 from privatespace.models import Course, CourseFollow, Lesson, LessonProgress, Module, QuizAnswer
 from tests import factories
 from tests.privatespace.factories import make_course, make_file
-from tests.privatespace.helpers import pdf_upload, png_upload, text
+from tests.privatespace.helpers import mp4_bytes, pdf_upload, png_upload, text
 
 pytestmark = pytest.mark.django_db
 
@@ -301,7 +301,7 @@ def test_the_followers_page_has_a_flat_query_budget(alice, client_for, count, dj
 
 
 def test_a_lesson_can_hold_one_of_the_authors_own_videos(alice, bob, client_for):
-    video = SimpleUploadedFile("seance.mp4", b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 64)
+    video = SimpleUploadedFile("seance.mp4", mp4_bytes())
     own_video = services.upload_file(actor=alice, uploaded=video, name="Jeu de rôle filmé")
     assert (own_video.kind, own_video.mime_type) == ("video", "video/mp4")
     course = make_course(alice, modules=1, quiz=False)

@@ -21,7 +21,7 @@ from resources import transcoding
 from resources.models import Caption, Kind, Resource, Status, Video, VideoRendition, VideoState
 from tests.conftest import start_worker, stop_worker, wait_until
 from tests.privatespace.factories import make_course, make_file
-from tests.privatespace.helpers import PDF_BYTES, png_upload, text
+from tests.privatespace.helpers import PDF_BYTES, mp4_bytes, png_upload, text
 from tests.resources.factories import ResourceFactory
 
 pytestmark = pytest.mark.django_db
@@ -287,7 +287,7 @@ class TestProposingAFile:
         assert Resource.objects.filter(status=Status.PROPOSED, title="Nouvelle version").exists()
 
     def test_a_video_goes_through_the_video_pipeline(self, alice, client_for, private_media):
-        mp4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00" * 64
+        mp4 = mp4_bytes()
         private_file = services.upload_file(actor=alice, uploaded=SimpleUploadedFile(
             "entretien.mp4", mp4, content_type="video/mp4"))
         assert private_file.kind == "video"

@@ -43,7 +43,25 @@ def test_the_resource_page_lists_the_forum_topics_that_cite_it(client_for, alice
     hidden = topic_model.objects.create(category=category, title="Sujet masqué", author=bob.member)
     post_model.objects.create(topic=hidden, number=1, author=bob.member, body_html="", is_hidden=True,
                               body=f"/ressources/{cited.pk}/")
-    assert [t.title for t in citing_topics(cited)] == ["Un sujet qui cite"]
-    assert citing_topics(other) == []
+    assert [t.title for t in citing_topics(cited, user=alice)] == ["Un sujet qui cite"]
+    assert citing_topics(other, user=alice) == []
     page = client_for(alice).get(cited.get_absolute_url()).content.decode()
     assert "Un sujet qui cite" in page and "Sujet masqué" not in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", ["rita", "oscar", "paula"])
+def test_staff_and_managers_see_no_forum_topic_on_an_action_page(request, client_for, bob, persona):
+    category_model = apps.get_model("forum", "Category")
+    topic_model = apps.get_model("forum", "Topic")
+    post_model = apps.get_model("forum", "Post")
+    action = ResourceFactory(kind=Kind.ACTION, title="Action régionale citée")
+    category = category_model.objects.create(name="Échanges", slug="echanges")
+    topic = topic_model.objects.create(category=category, title="Un sujet qui cite l'action",
+                                       author=bob.member)
+    post_model.objects.create(topic=topic, number=1, author=bob.member, body_html="",
+                              body=f"Voir /ressources/{action.pk}/")
+    user = request.getfixturevalue(persona)
+    assert citing_topics(action, user=user) == []
+    page = client_for(user).get(action.get_absolute_url()).content.decode()
+    assert "Cité dans le forum" not in page and "Un sujet qui cite" not in page

@@ -108,3 +108,20 @@ def test_a_clip_is_transcoded_to_h264_aac_with_progress_and_a_poster(tmp_path, c
     poster = tmp_path / "poster.jpg"
     transcoding.make_poster(source, poster, at=1)
     assert poster.read_bytes()[:2] == b"\xff\xd8"
+
+
+def test_a_conversion_past_its_time_is_stopped_with_a_french_reason(clips, tmp_path, monkeypatch):
+    # The limit follows the video's length; here it is made shorter than any real conversion.
+    monkeypatch.setattr(transcoding, "TRANSCODE_BASE_SECONDS", 0.2)
+    monkeypatch.setattr(transcoding, "TRANSCODE_SECONDS_PER_SECOND", 0)
+    source = clips.get("long-for-timeout", seconds=20, width=1280, height=720)
+    out = tmp_path / "out.mp4"
+
+    with pytest.raises(transcoding.TranscodeError) as error:
+        transcoding.transcode(source, out, height=720, duration=20, preset="veryslow")
+
+    assert "dépassé le temps prévu" in error.value.reason
+
+
+def test_the_time_allowed_grows_with_the_video():
+    assert transcoding.transcode_timeout(3600) > transcoding.transcode_timeout(60) > 60
