@@ -44,13 +44,13 @@ class Finding:
 
 # --- Phones -------------------------------------------------------------------------------------
 
-# 0X XX XX XX XX with spaces, dots, dashes or nothing; +33 / 0033, with or without "(0)".
+# 0X XX XX XX XX with spaces, dots, dashes, slashes or nothing; +33 / 0033, with or without "(0)".
 # Not 08: those are service numbers (numéro vert, hotlines), never a person's.
 _PHONE = re.compile(
     r"(?<![\w+])"
     r"(?:(?:\+|00)\s?33[\s.\-]?(?:\(0\)[\s.\-]?)?|0)"
-    r"[1-79](?:[\s.\-]?\d{2}){4}"
-    r"(?!\d)(?![\s.\-]\d)"
+    r"[1-79](?:[\s./\-]?\d{2}){4}"
+    r"(?!\d)"
 )
 
 # --- Emails -------------------------------------------------------------------------------------
@@ -179,7 +179,9 @@ def _birth_findings(text: str, today: date):
 
 # --- Civility + surname -------------------------------------------------------------------------
 
-_CIVILITY = r"(?:M\.|MM\.|Mr\.?|Mme\.?|Mmes|Mlle\.?|Monsieur|Madame|Mademoiselle|monsieur|madame)"
+# "M" without its dot counts only before a name of two letters or more ("M Diallo").
+_CIVILITY = (r"(?:M\.|M(?=[ \u00a0][A-ZÀ-Ý][a-zà-ÿ])|MM\.|Mr\.?|Mme\.?|Mmes|Mlle\.?"
+             r"|Monsieur|Madame|Mademoiselle|monsieur|madame)")
 _UPPER = "A-ZÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸ"
 _LOWER = "a-zàâäçéèêëîïôöùûüÿœæ"
 # "Dupont", "DUPONT", "N'Diaye", "Rousseau-Dupré"; not a lone initial ("M. D.").

@@ -34,6 +34,31 @@ def disk_full_message() -> str:
              "Réessayez dans quelques minutes ; l'équipe de la plateforme est prévenue.")
 
 
+def is_store_unreachable(error: BaseException) -> bool:
+    """Whether the object store failed the write (unreachable, refusing, or at fault itself):
+    the errors of its client library, which the local disk never raises."""
+    return type(error).__module__.startswith(("botocore.", "boto3.", "s3transfer."))
+
+
+def store_unreachable_message() -> str:
+    return _("Le stockage des fichiers ne répond pas : rien n'a été enregistré. "
+             "Réessayez dans quelques minutes ; l'équipe de la plateforme est prévenue.")
+
+
+def refusal_for(error: BaseException) -> ValidationError | None:
+    """The French form error for a write the storage could not take (a full disk, an object
+    store that does not answer), or None for any other error, which goes up as it is."""
+    import logging
+
+    if is_disk_full(error):
+        logging.getLogger(__name__).error("Media disk full: %s", error)
+        return ValidationError(disk_full_message(), code="disk_full")
+    if is_store_unreachable(error):
+        logging.getLogger(__name__).error("Object storage unavailable: %s", error)
+        return ValidationError(store_unreachable_message(), code="storage_unavailable")
+    return None
+
+
 @contextmanager
 def disk_full_as_form_error():
     """Turn a full disk inside the block into a French ValidationError (the form shows it)."""

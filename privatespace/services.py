@@ -255,8 +255,8 @@ def upload_file(*, actor, uploaded, folder: Folder | None = None, name: str = ""
         # Nothing half-written: a stored file whose row was not saved goes too.
         if stored_name:
             default_storage.delete(stored_name)
-        if storage.is_disk_full(error):
-            raise ValidationError(storage.disk_full_message(), code="disk_full") from error
+        if (refusal := storage.refusal_for(error)) is not None:
+            raise refusal from error
         raise
     return private_file
 

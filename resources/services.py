@@ -339,15 +339,18 @@ def attach_video(resource: Resource, uploaded_path: str | Path, *, original_size
 def _new_video(resource: Resource, *, original_size: int, content, queue: bool = True) -> Video:
     """A video whose source is ``content``, stored whole or not at all, then its job queued.
 
-    When the source cannot be stored (a full disk, the object store unreachable) the error
-    goes up and the caller's transaction drops the row: no video without its file.
+    When the source cannot be stored the error goes up (a French ValidationError for a full
+    disk or an object store that does not answer) and the caller's transaction drops the
+    row: no video without its file.
     """
     video = Video.objects.create(resource=resource, original_size=original_size)
     try:
         name = default_storage.save(f"{video.folder}/source", content)
-    except Exception:
+    except Exception as error:
         with suppress(Exception):  # what went wrong first is the error to report
             storage.delete_folder(video.folder)
+        if (refusal := storage.refusal_for(error)) is not None:
+            raise refusal from error
         raise
     video.source = name
     video.save(update_fields=["source"])

@@ -8,6 +8,8 @@ Every ffmpeg run reads local files only (``-protocol_whitelist file``), so a
 playlist or a concat list that points at a URL cannot make the worker fetch
 it, and the container format found is checked against a list of real video
 containers, so playlists and lists of other local files are refused outright.
+The paths given are on the worker's own disk: the job (resources.services) hands ffmpeg
+a local copy of the stored source and stores what it writes through the storage API.
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.files.uploadhandler import StopUpload, TemporaryFileUploadHandler
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -211,10 +212,12 @@ def _upload_video(request, *, too_big: bool):
         upload = form.cleaned_data["video_file"]
 
         def create() -> str:
-            resource = form.save(commit=False)
-            services.propose_resource(resource, actor=request.user, tags=form.tags(),
-                                      themes=form.cleaned_data["themes"])
-            services.attach_video(resource, upload.temporary_file_path(), original_size=upload.size)
+            with transaction.atomic():  # the resource with its video, or neither (even untokened)
+                resource = form.save(commit=False)
+                services.propose_resource(resource, actor=request.user, tags=form.tags(),
+                                          themes=form.cleaned_data["themes"])
+                services.attach_video(resource, upload.temporary_file_path(),
+                                      original_size=upload.size)
             messages.success(request, _("Vidéo reçue : elle est en cours de traitement."))
             return resource.get_absolute_url()
 
@@ -225,6 +228,8 @@ def _upload_video(request, *, too_big: bool):
                                        content_digest=idempotency.form_digest(form))
         except idempotency.TokenRefused as error:
             form.refuse_token(error)
+        except ValidationError as error:  # the storage could not take it: nothing was kept
+            form.add_error(None, error)
         else:
             if request.headers.get("X-Upload") == "1":
                 return JsonResponse({"url": outcome.result})

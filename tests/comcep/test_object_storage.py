@@ -8,6 +8,7 @@ someone refused gets a 404 and no URL at all.
 
 from __future__ import annotations
 
+import json
 import socket
 import subprocess
 import sys
@@ -127,15 +128,39 @@ def fetch(url: str, headers: dict | None = None):
         return error.code, error.headers, error.read()
 
 
-class ExpiredUrlServed(AssertionError):
-    """The object store sent a file from a URL past its expiry (only this is the expected
-    failure below; any other failure of that test is a real one)."""
-
-
 def upload_private_file(client, name="grille-entretien.pdf") -> PrivateFile:
     response = client.post(reverse("privatespace:upload_file"), {"upload": pdf_upload(name)})
     assert response.status_code in (200, 302), response.content[:500]
     return PrivateFile.objects.get()
+
+
+def test_the_environment_chooses_a_private_bucket_and_the_pages_policy_allows_its_origin(
+        django_db_setup):
+    from tests.comcep.test_settings import run_manage
+
+    show = ("import json\n"
+            "from django.conf import settings as s\n"
+            "from django.core.files.storage import storages\n"
+            "d = storages['default']\n"
+            "p = s.CONTENT_SECURITY_POLICY['DIRECTIVES']\n"
+            "print(json.dumps([type(d).__name__] + [getattr(d, name, None) for name in ("
+            "'bucket_name', 'default_acl', 'querystring_auth', 'querystring_expire', "
+            "'file_overwrite')] + [p['img-src'], p['media-src'], p['script-src']]))\n")
+    result = run_manage("shell", "-c", show, env_overrides={
+        "MEDIA_S3_BUCKET": "comcep-media", "MEDIA_S3_ENDPOINT_URL": "https://s3.example.net:9000",
+        "MEDIA_S3_ACCESS_KEY_ID": KEY_ID, "MEDIA_S3_SECRET_ACCESS_KEY": SECRET,
+        "MEDIA_S3_REGION": REGION, "MEDIA_S3_URL_EXPIRY": "120"})
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == [
+        "ObjectStorage", "comcep-media", "private", True, 120, False,
+        ["'self'", "https://s3.example.net:9000"],
+        ["'self'", "blob:", "https://s3.example.net:9000"], ["'self'"]]
+
+    # Without a bucket: the local disk, and the pages' policy as it was.
+    result = run_manage("shell", "-c", show, env_overrides={"MEDIA_S3_BUCKET": ""})
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == [
+        "MediaStorage", None, None, None, None, None, ["'self'"], ["'self'", "blob:"], ["'self'"]]
 
 
 @pytest.mark.django_db
@@ -197,21 +222,42 @@ class TestPrivateFiles:
         assert "no-store" in response["Cache-Control"]
         assert fetch(response["Location"])[0] == 200  # fresh: it works
 
-    @pytest.mark.xfail(raises=ExpiredUrlServed, strict=True,
-                       reason="moto's S3 server does not check X-Amz-Expires (nor any query "
-                              "signature); a real S3 answers 403 past it. Strict: this test "
-                              "fails the day the server checks it, and the mark must go.")
-    def test_the_signed_url_expires(self, bucket, settings, alice, client_for):
-        use_bucket(settings, bucket, querystring_expire=1)
-        private_file = upload_private_file(client_for(alice))
-        location = client_for(alice).get(private_file.download_url)["Location"]
 
-        time.sleep(2)
+@pytest.mark.django_db
+class TestAnObjectStoreThatDoesNotAnswer:
+    """Nothing listens where the bucket should be: the member is told in French, and nothing
+    is kept, neither a row nor a quota used."""
 
-        status, _headers, body = fetch(location)
-        if status == 200 or body == PDF_BYTES:
-            raise ExpiredUrlServed(f"an expired URL was answered {status}")
-        assert status == 403
+    @pytest.fixture
+    def store_down(self, settings, tmp_path):
+        settings.MEDIA_ROOT = tmp_path / "media"
+        settings.MEDIA_ROOT.mkdir()
+        down = Bucket("comcep-media", f"http://127.0.0.1:{_free_port()}", None, settings.MEDIA_ROOT)
+        use_bucket(settings, down)
+        return down
+
+    def test_a_personal_file_is_refused_with_a_message_and_nothing_is_kept(
+            self, store_down, alice, client_for):
+        response = client_for(alice).post(reverse("privatespace:upload_file"),
+                                          {"upload": pdf_upload()})
+
+        assert response.status_code == 400
+        assert "Le stockage des fichiers ne répond pas" in response.content.decode().replace(
+            "&#x27;", "'")
+        assert not PrivateFile.objects.exists()
+        assert PrivateFile.objects.used_bytes(alice) == 0
+        assert files_under(store_down.media_root) == []
+
+    def test_a_video_is_refused_with_a_message_and_no_resource_is_left(
+            self, store_down, alice, client_for, clips):
+        response = client_for(alice).post(reverse("resources:upload_video"),
+                                          upload_data(clips.get("hd", seconds=2)))
+
+        assert response.status_code == 400
+        assert "Le stockage des fichiers ne répond pas" in response.content.decode().replace(
+            "&#x27;", "'")
+        assert not Resource.objects.exists() and not Video.objects.exists()
+        assert files_under(store_down.media_root) == []
 
 
 @pytest.mark.django_db

@@ -30,11 +30,15 @@ def found(text: str) -> list[tuple[str, str]]:
 @pytest.mark.parametrize("number", [
     "06 12 34 56 78", "06.12.34.56.78", "06-12-34-56-78", "0612345678", "+33 6 12 34 56 78",
     "+33612345678", "0033 6 12 34 56 78", "+33 (0)6 12 34 56 78", "01 45 67 89 01",
-    "09 51 23 45 67", "07 81 22 45 90",
+    "09 51 23 45 67", "07 81 22 45 90", "06/58/47/21/30",
 ])
 def test_french_phone_numbers_are_found_whatever_their_spelling(number):
     text = f"Elle est joignable au {number}, plutôt le matin."
     assert found(text) == [(Kind.PHONE, number)]
+
+
+def test_a_phone_followed_by_other_numbers_is_still_found():
+    assert found("Rappeler au 06 12 34 56 78 2 fois par semaine.") == [(Kind.PHONE, "06 12 34 56 78")]
 
 
 def test_the_finding_points_at_the_passage():
@@ -158,6 +162,8 @@ def test_other_dates_are_not_dates_of_birth(text):
     ("Monsieur Petitjean a obtenu son titre.", "Monsieur Petitjean"),
     ("Madame Rousseau-Dupré est en reconversion.", "Madame Rousseau-Dupré"),
     ("Mlle N'Diaye a rappelé.", "Mlle N'Diaye"),
+    ("Premier rendez-vous avec M Diallo, 27 ans.", "M Diallo"),
+    ("monsieur Traoré veut reprendre ses études.", "monsieur Traoré"),
 ])
 def test_a_civility_and_a_capitalised_name_is_a_name(text, passage):
     assert found(text) == [(Kind.CIVIL_NAME, passage)]

@@ -83,3 +83,16 @@ def open_menu_if_folded(page) -> None:
     toggle = page.locator(".nav-toggle")
     if toggle.is_visible():
         toggle.click()
+
+
+def wait_for_js(page, expression: str, *, timeout: float = 15_000) -> None:
+    """Wait until ``expression`` is true in the page. Unlike page.wait_for_function, which
+    builds its predicate with ``new Function`` inside the page, this works under the site's
+    Content-Security-Policy (no 'unsafe-eval')."""
+    import time
+
+    deadline = time.monotonic() + timeout / 1000
+    while not page.evaluate(f"() => Boolean({expression})"):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout / 1000:.0f} s: {expression}")
+        page.wait_for_timeout(100)

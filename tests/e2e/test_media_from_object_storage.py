@@ -15,6 +15,7 @@ from resources import services as resource_services
 from resources.models import Kind
 from tests import factories
 from tests.comcep.test_object_storage import bucket, object_store  # noqa: F401 (fixtures)
+from tests.conftest import wait_until
 from tests.e2e.conftest import sign_in
 from tests.resources.factories import ResourceFactory
 
@@ -48,8 +49,10 @@ def test_a_video_of_the_bucket_plays_in_the_page_under_its_policy(
 
     h264 = 'video/mp4; codecs="avc1.4D401F, mp4a.40.2"'
     if page.evaluate("type => document.createElement('video').canPlayType(type)", h264):
-        page.wait_for_function("document.querySelector('video#player').readyState >= 1",
-                               timeout=30_000)
+        # Polled from here: a string waited on inside the page would be eval, which the
+        # page's policy (rightly) refuses.
+        wait_until(lambda: page.evaluate("document.querySelector('video#player').readyState") >= 1,
+                   timeout=30, interval=0.2, message="the video did not load")
         assert page.evaluate("document.querySelector('video#player').duration") == pytest.approx(
             2, abs=0.5)
         assert loaded_from_bucket and set(loaded_from_bucket) <= {200, 206}

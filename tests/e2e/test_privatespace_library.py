@@ -18,7 +18,7 @@ from resources import services as resource_services
 from resources import transcoding
 from resources.models import Kind
 from tests import factories
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import sign_in, wait_for_js
 from tests.resources.factories import ResourceFactory
 
 WIDTHS = pytest.mark.parametrize("viewport", ["phone", "desktop"], indirect=True)
@@ -55,7 +55,7 @@ def check_the_player(page, live_server) -> None:
     # Debian's Chromium plays H.264/AAC; a build without those codecs stops at the checks above.
     h264 = 'video/mp4; codecs="avc1.4D401F, mp4a.40.2"'
     if page.evaluate("type => document.createElement('video').canPlayType(type)", h264):
-        page.wait_for_function("document.querySelector('video#player').readyState >= 1", timeout=30_000)
+        wait_for_js(page, "document.querySelector('video#player').readyState >= 1", timeout=30_000)
         duration = page.evaluate("document.querySelector('video#player').duration")
         assert duration == pytest.approx(2, abs=0.5)
 

@@ -14,7 +14,7 @@ from resources import transcoding
 from resources.models import Kind, Public, RegionalAction, ServiceLevel, Status, Video
 from tests import factories
 from tests.conftest import start_worker, stop_worker
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import sign_in, wait_for_js
 from tests.resources.factories import ResourceFactory, ThemeFactory
 
 WIDTHS = pytest.mark.parametrize("viewport", ["phone", "desktop"], indirect=True)
@@ -99,11 +99,11 @@ def test_a_member_uploads_a_video_and_watches_it_once_ready(page, live_server, v
     # Debian's Chromium plays H.264/AAC; a build without those codecs stops at the checks above.
     h264 = 'video/mp4; codecs="avc1.4D401F, mp4a.40.2"'
     if page.evaluate("type => document.createElement('video').canPlayType(type)", h264):
-        page.wait_for_function("document.querySelector('video#player').readyState >= 1", timeout=30_000)
+        wait_for_js(page, "document.querySelector('video#player').readyState >= 1", timeout=30_000)
         duration = page.evaluate("document.querySelector('video#player').duration")
         assert duration == pytest.approx(3, abs=0.5)
         page.evaluate("document.querySelector('video#player').currentTime = 1")
-        page.wait_for_function("document.querySelector('video#player').currentTime >= 1")
+        wait_for_js(page, "document.querySelector('video#player').currentTime >= 1")
     screenshot("ready")
     no_sideways_scroll(page)
 
