@@ -2,7 +2,8 @@
 may be stopped, through the real gunicorn, a real Celery worker (with beat) and the outbox.
 
 Each simulated member, in its own thread, opens category lists, topic pages, the French
-search and the notifications page one after the other, and posts a reply every 30 seconds.
+search and the notifications page one after the other (half a second apart on average,
+``--think``), and posts a reply every 30 seconds.
 Every member wants an email at each notification, so replies produce emails. With
 ``--redis-outage``, the Redis server the site uses as its cache, session cache and broker
 (started here, on a port of its own) is killed for the middle third of the run and then
@@ -139,6 +140,8 @@ def seed(members: int, topics: int) -> list[int]:
             roles.grant_role(user, roles.Role.MEMBER, actor=None)
             member = Member.objects.create(user=user, operator=operator, region=region, structure=structure)
             services.set_pseudonym(member, f"Chargée-de-test-{n:03d}")
+        # Long-standing members: the new-member posting limit does not apply to them.
+        Member.objects.filter(user=user).update(joined_at=timezone.now() - timezone.timedelta(days=400))
         ForumProfile.objects.update_or_create(member=user.member,
                                               defaults={"email_frequency": EmailFrequency.IMMEDIATELY})
         ids.append(user.pk)
@@ -201,11 +204,12 @@ class Results:
 
 class Member(threading.Thread):
     def __init__(self, session: str, topics: list[int], categories: list[str], results: Results,
-                 until: float, seed: int):
+                 until: float, seed: int, think: float):
         super().__init__(daemon=True)
         self.cookies = {"sessionid": session}
         self.topics, self.categories, self.results, self.until = topics, categories, results, until
         self.rng = random.Random(seed)
+        self.think = think
         self.next_reply = time.monotonic() + self.rng.uniform(0, 30)
         self.connection = None
 
@@ -258,6 +262,8 @@ class Member(threading.Thread):
                 self.reply()
                 self.next_reply += 30
                 continue
+            if self.think:
+                time.sleep(self.rng.uniform(0.5, 1.5) * self.think)
             roll = self.rng.random()
             if roll < 0.3:
                 self.request("category list", "GET", f"/forum/categorie/{self.rng.choice(self.categories)}/")
@@ -291,6 +297,8 @@ def main() -> None:
     parser.add_argument("--topics", type=int, default=300)
     parser.add_argument("--redis-outage", action="store_true", help="kill Redis for the middle third")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--think", type=float, default=0.5,
+                        help="seconds each member waits between two pages (0: as fast as possible)")
     args = parser.parse_args()
 
     redis = Redis(free_port())
@@ -305,6 +313,8 @@ def main() -> None:
     from forum.models import Category, Topic
 
     first_outbox = (OutboxMessage.objects.aggregate(top=Max("pk"))["top"] or 0)
+    # What the seeding wrote is not counted: it is marked sent before the load starts.
+    OutboxMessage.objects.exclude(status=OutboxStatus.SENT).update(status=OutboxStatus.SENT)
     topics = list(Topic.objects.filter(category__slug__startswith="charge-").values_list("pk", flat=True))
     categories = list(Category.objects.filter(slug__startswith="charge-").values_list("slug", flat=True))
     sessions = [session_for(pk) for pk in ids]
@@ -330,7 +340,8 @@ def main() -> None:
         until = started + args.duration
         log(f"Load: {args.members} members for {args.duration} s"
             + (" (Redis killed for the middle third)" if args.redis_outage else ""))
-        threads = [Member(s, topics, categories, results, until, n) for n, s in enumerate(sessions)]
+        threads = [Member(s, topics, categories, results, until, n, args.think)
+                   for n, s in enumerate(sessions)]
         for thread in threads:
             thread.start()
         backlog_max = 0

@@ -321,8 +321,12 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
 else:
     # A broker that accepts and never answers must not hold a web request: publishing gives up
     # after these, and the job's row waits for its sweep (comcep.jobs).
+    # A web request publishing to a broker that is down tries once, at once (comcep.jobs):
+    # kombu would otherwise retry the connection for seconds. Workers reconnect on their own
+    # (broker_connection_retry).
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_timeout": 2,
-                                       "socket_connect_timeout": 1}
+                                       "socket_connect_timeout": 1, "max_retries": 1,
+                                       "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="comcep")
@@ -334,6 +338,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # reason, past the hard one its process is replaced. The video job sets its own, larger ones.
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
+RESOURCES_VIDEO_JOB_SECONDS = env.int("RESOURCES_VIDEO_JOB_SECONDS", default=12 * 3600)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE

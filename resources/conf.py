@@ -64,3 +64,10 @@ def video_max_fps() -> float:
 def video_max_pixel_rate() -> int:
     """Highest width × height × frame rate. Default 4K at 30 frames per second."""
     return getattr(settings, "RESOURCES_VIDEO_MAX_PIXEL_RATE", 3840 * 2160 * 30)
+
+
+def video_job_seconds() -> int:
+    """How long one video job may run before it is stopped and the video fails with a reason
+    (it can be started again from its page). Default 12 hours: two renditions of the longest
+    video accepted, at the time ffmpeg is allowed for each (resources.transcoding)."""
+    return getattr(settings, "RESOURCES_VIDEO_JOB_SECONDS", 12 * 3600)

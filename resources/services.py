@@ -424,6 +424,15 @@ def _scan_source(video: Video, source: Path | None) -> str:
     return "clean"
 
 
+def fail_past_its_time(video_id: int) -> None:
+    """The job ran past its time limit: the video fails with a reason its page shows, and
+    its proposer or a moderator can start it again."""
+    video = Video.objects.filter(pk=video_id).first()
+    if video is not None and video.state not in (VideoState.READY, VideoState.FAILED):
+        _fail(video, _("Le traitement de la vidéo a dépassé le temps prévu : relancez-le depuis "
+                       "cette page."))
+
+
 def process_video(video_id: int) -> str:
     """Probe, transcode and make the poster of a video; safe to run again at any point.
 

@@ -3,17 +3,23 @@
 import logging
 
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 from celery.signals import worker_ready
 
-from resources import services
+from resources import conf, services
 
 logger = logging.getLogger(__name__)
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True)
+@shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=conf.video_job_seconds(),
+             time_limit=conf.video_job_seconds() + 600)
 def process_video(video_id: int) -> str:
     """Probe, transcode and make the poster of a video (idempotent, resumable)."""
-    return services.process_video(video_id)
+    try:
+        return services.process_video(video_id)
+    except SoftTimeLimitExceeded:
+        services.fail_past_its_time(video_id)
+        return "failed"
 
 
 @shared_task

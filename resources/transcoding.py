@@ -43,7 +43,7 @@ NO_METADATA = ["-map_metadata", "-1", "-map_chapters", "-1"]
 PROBE_TIMEOUT_SECONDS = 120
 POSTER_TIMEOUT_SECONDS = 300
 TRANSCODE_BASE_SECONDS = 60
-TRANSCODE_SECONDS_PER_SECOND = float(os.environ.get("RESOURCES_TRANSCODE_SECONDS_PER_SECOND", "4"))
+TRANSCODE_SECONDS_PER_SECOND = float(os.environ.get("RESOURCES_TRANSCODE_SECONDS_PER_SECOND", "2"))
 
 
 def transcode_timeout(duration: float) -> float:
@@ -208,15 +208,22 @@ def transcode(
 
     reader = threading.Thread(target=read_stderr, daemon=True)
     reader.start()
-    for line in process.stdout:
-        match = _OUT_TIME_RE.match(line.strip())
-        if match and on_progress and duration > 0:
-            on_progress(min(int(match.group(1)) / 1_000_000 / duration, 1.0))
-    code = process.wait()
-    watchdog.cancel()
+    try:
+        for line in process.stdout:
+            match = _OUT_TIME_RE.match(line.strip())
+            if match and on_progress and duration > 0:
+                on_progress(min(int(match.group(1)) / 1_000_000 / duration, 1.0))
+        code = process.wait()
+    finally:
+        # Whatever stopped this (the job's own time limit, a lost database), ffmpeg stops too.
+        watchdog.cancel()
+        if process.poll() is None:
+            process.kill()
+            process.wait()
     reader.join(timeout=5)
     if timed_out.is_set():
-        raise TranscodeError("La conversion de la vidéo a dépassé le temps prévu ; elle sera reprise.",
+        raise TranscodeError("La conversion de la vidéo a dépassé le temps prévu : relancez le traitement "
+                             "depuis la page de la ressource.",
                              f"killed after {transcode_timeout(duration):.0f} s")
     if code != 0:
         raise TranscodeError("La conversion de la vidéo a échoué (fichier endommagé ?).",

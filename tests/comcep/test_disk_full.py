@@ -61,3 +61,19 @@ def test_a_personal_file_on_a_full_disk_is_refused_in_french_and_nothing_is_kept
     assert small_disk.files() == []
     # The member's quota still counts nothing.
     assert PrivateFile.objects.used_bytes(alice) == 0
+
+
+def test_a_video_on_a_full_disk_is_refused_in_french_and_leaves_no_resource(small_disk, alice, client_for,
+                                                                           clips):
+    from resources.models import Resource, Video
+    from tests.resources.test_videos import upload_data
+
+    small_disk.fill(leave=8 * 1024)
+
+    response = client_for(alice).post(reverse("resources:upload_video"),
+                                      upload_data(clips.get("hd", seconds=2)))
+
+    assert response.status_code == 400
+    assert "manque de place" in response.content.decode()
+    assert not Resource.objects.exists() and not Video.objects.exists()
+    assert small_disk.files() == []

@@ -125,3 +125,23 @@ def test_a_conversion_past_its_time_is_stopped_with_a_french_reason(clips, tmp_p
 
 def test_the_time_allowed_grows_with_the_video():
     assert transcoding.transcode_timeout(3600) > transcoding.transcode_timeout(60) > 60
+
+
+def test_ffmpeg_stops_when_the_job_is_stopped_mid_conversion(clips, tmp_path):
+    import psutil
+
+    source = clips.get("long-for-stop", seconds=20, width=1280, height=720)
+
+    class JobStopped(Exception):
+        pass
+
+    def stop(fraction):
+        raise JobStopped  # what the job's soft time limit raises in the middle of the loop
+
+    before = {p.pid for p in psutil.process_iter() if "ffmpeg" in p.name()}
+    with pytest.raises(JobStopped):
+        transcoding.transcode(source, tmp_path / "out.mp4", height=720, duration=20, preset="veryslow",
+                              on_progress=stop)
+
+    left = {p.pid for p in psutil.process_iter() if "ffmpeg" in p.name() and p.status() != "zombie"}
+    assert left <= before  # no conversion left running

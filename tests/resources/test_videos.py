@@ -328,3 +328,25 @@ def _wait_until_session_ends(pid: int, timeout: float = 5.0) -> None:
             if cursor.fetchone() is None:
                 return
         time.sleep(0.02)
+
+
+@pytest.mark.django_db
+def test_a_job_past_its_time_limit_fails_the_video_with_a_french_reason_and_can_be_retried(
+        monkeypatch, settings):
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    from resources import services, tasks
+
+    video = Video.objects.create(resource=ResourceFactory(kind=Kind.VIDEO), state=VideoState.PROCESSING)
+
+    def past_its_time(video_id):
+        raise SoftTimeLimitExceeded()  # what Celery raises in the job at its soft limit
+
+    monkeypatch.setattr(services, "process_video", past_its_time)
+    assert tasks.process_video.run(video.pk) == "failed"
+
+    video.refresh_from_db()
+    assert video.state == VideoState.FAILED
+    assert "dépassé le temps prévu" in video.failure_reason
+    assert tasks.process_video.soft_time_limit == settings.RESOURCES_VIDEO_JOB_SECONDS
+    assert tasks.process_video.time_limit > tasks.process_video.soft_time_limit
