@@ -217,7 +217,8 @@ def test_the_applicant_timeline_hides_internal_steps(client_for, open_region):
 
     assert "Appel déposé" in page.text
     assert "Contrat terminé en février." not in page.text  # the operator's answer is for the platform
-    assert timezone.now().strftime("%d/%m/%Y") in page.text
+    # The page shows dates in Paris time: between 23:00 and midnight UTC it is already tomorrow.
+    assert timezone.localtime(timezone.now()).strftime("%d/%m/%Y") in page.text
 
 
 def test_an_admitted_applicant_lands_on_the_pseudonym_page(client_for, open_region):
