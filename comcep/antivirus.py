@@ -239,15 +239,6 @@ def scan_upload(uploaded, *, uploader, where: str) -> None:
         raise ValidationError(blocked_message(verdict.signature), code="infected")
 
 
-def quarantine_path(path: Path, *, uploader, where: str) -> Verdict:
-    """Scan a stored file; when flagged, move it into quarantine (it leaves ``path``)."""
-    with path.open("rb") as handle:
-        verdict = check_stream(handle, uploader=uploader, where=where)
-    if not verdict.clean:
-        path.unlink(missing_ok=True)
-    return verdict
-
-
 def status() -> str:
     """'off' (no scanner configured), 'ok' or 'down', for the health check and the launcher."""
     if not configured():

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,27 +10,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from comcep import disclosures
-from comcep.accounts import needs_mfa
 from comcep.disclosure_forms import DisclosureDecisionForm, DisclosureRequestForm
 from comcep.models import DisclosureState, IdentityDisclosure
-from comcep.permissions import role_required
+from comcep.permissions import manager_required
 from comcep.roles import Role
 
-
-def platform_manager_required(view):
-    """Platform managers only, and only once their account has two-factor authentication."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if needs_mfa(request.user):
-            messages.warning(request, _(
-                "Votre compte donne accès à des identités réelles : activez d'abord "
-                "l'authentification à deux facteurs (application TOTP)."
-            ))
-            return redirect("mfa_activate_totp")
-        return view(request, *args, **kwargs)
-
-    return role_required(Role.PLATFORM_MANAGER)(wrapper)
+# Platform managers only, once their account has two-factor authentication.
+platform_manager_required = manager_required(Role.PLATFORM_MANAGER)
 
 
 def _disclosures():

@@ -10,39 +10,27 @@ version.
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, datetime
 from urllib.parse import urlencode
 
-import nh3
+from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_htmx.http import HttpResponseClientRedirect
-from markdown_it import MarkdownIt
 
 from comcep import roles
 from comcep.audit import record
 from comcep.cache import db_scoped_key
+from comcep.markdown import render_markdown
 from comcep.models import CharterAcceptance, LegalDocument, LegalDocumentKind, User
 
 DEFAULT_VERSION_DATE = datetime(2026, 1, 1, tzinfo=UTC)
 MAX_LENGTH = 100_000
-
-_md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
-ALLOWED_TAGS = {"p", "br", "hr", "h2", "h3", "h4", "strong", "em", "ul", "ol", "li", "a",
-                "blockquote", "code"}
-
-
-def render_markdown(text: str) -> SafeString:
-    html = _md.render(text or "").replace("<h1>", "<h2>").replace("</h1>", "</h2>")
-    clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href"}},
-                      url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer")
-    return mark_safe(clean)  # noqa: S308 - sanitised by nh3 just above
-
 
 class LegalError(Exception):
     def __init__(self, message):
@@ -144,10 +132,15 @@ class CharterMiddleware:
 
     # Reading the texts, signing out, and taking one's data and leaving (someone who refuses
     # the new charter may still do that) never wait for an acceptance.
-    EXEMPT_PREFIXES = ("/static/", "/healthz", "/langue/", "/compte/logout", "/charte/",
-                       "/mentions-legales/", "/confidentialite/", "/accessibilite/", "/contact/",
-                       "/donnees-conservees/", "/transparence/", "/compte/donnees/", "/favicon.ico",
-                       "/robots.txt")
+    EXEMPT_ROUTES = ("healthz", "set_language", "account_logout", "legal:charter", "legal:accept_charter",
+                     "legal:privacy", "legal:retention", "legal:legal_notice", "legal:accessibility",
+                     "legal:transparency", "datarights:my_data")
+
+    @classmethod
+    @functools.cache
+    def exempt_prefixes(cls) -> tuple[str, ...]:
+        # Read from the URL configuration once, on the first request: no address written twice.
+        return (settings.STATIC_URL, *(reverse(name) for name in cls.EXEMPT_ROUTES))
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -155,7 +148,7 @@ class CharterMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if (user is not None and user.is_authenticated
-                and not request.path.startswith(self.EXEMPT_PREFIXES)):
+                and not request.path.startswith(self.exempt_prefixes())):
             _id, version, _published = current_charter()  # from the cache: no query
             # The session knows, from the sign-in, that this version needs nothing more.
             if request.session.get(SESSION_KEY) != version:

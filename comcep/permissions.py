@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from functools import wraps
 
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 
 from comcep import identity, roles
 
@@ -47,5 +49,26 @@ def role_required(*required: str):
             return view(request, *args, **kwargs)
 
         return wrapper
+
+    return decorator
+
+
+def manager_required(role: str):
+    """Only ``role`` (``role_required``), and only once the account has two-factor
+    authentication: the roles that see real identities (comcep.accounts.MFA_ROLES)."""
+    from comcep.accounts import needs_mfa  # it imports allauth's models: not before the apps load
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if needs_mfa(request.user):
+                messages.warning(request, _(
+                    "Votre compte donne accès à des identités réelles : activez d'abord "
+                    "l'authentification à deux facteurs (application TOTP)."
+                ))
+                return redirect("mfa_activate_totp")
+            return view(request, *args, **kwargs)
+
+        return role_required(role)(wrapper)
 
     return decorator

@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-from functools import wraps
-
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
-from django.shortcuts import redirect
-from django.utils.translation import gettext as _
 
 from comcep import roles
-from comcep.accounts import needs_mfa
 from comcep.models import OperatorManagership, Region, RolloutPhase, User
-from comcep.permissions import role_required
 from comcep.roles import Role
 from enrolment.models import APPEAL_STATES, OPERATOR_VISIBLE, Application, PilotInvitation, Status
 
@@ -25,26 +18,6 @@ def is_operator_manager(user) -> bool:
 
 def is_platform_manager(user) -> bool:
     return roles.has_role(user, Role.PLATFORM_MANAGER)
-
-
-def manager_required(role: str):
-    """Only ``role`` (``comcep.permissions.role_required``), and only once the account has
-    two-factor authentication."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            if needs_mfa(request.user):
-                messages.warning(request, _(
-                    "Votre compte donne accès à des identités réelles : activez d'abord "
-                    "l'authentification à deux facteurs (application TOTP)."
-                ))
-                return redirect("mfa_activate_totp")
-            return view(request, *args, **kwargs)
-
-        return role_required(role)(wrapper)
-
-    return decorator
 
 
 # --- Operator managers ------------------------------------------------------------------

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from comcep import idempotency
 from comcep.accounts import landing_url
 from comcep.models import Region
+from comcep.permissions import manager_required
 from comcep.roles import Role
 from enrolment import permissions, services, transitions
 from enrolment.conf import delay
@@ -179,7 +180,7 @@ def _filtered(queryset, form, default_statuses):
     return queryset.newest_first() if data.get("order") == "newest" else queryset.oldest_first()
 
 
-@permissions.manager_required(Role.OPERATOR_MANAGER)
+@manager_required(Role.OPERATOR_MANAGER)
 def operator_queue(request):
     """The applications that claim the manager's operator (and regions), filterable."""
     user = request.user
@@ -208,7 +209,7 @@ def _operator_context(user, application, **overrides) -> dict:
     }
 
 
-@permissions.manager_required(Role.OPERATOR_MANAGER)
+@manager_required(Role.OPERATOR_MANAGER)
 def operator_detail(request, pk: int):
     application = permissions.get_operator_application(request.user, pk)
     return render(request, "enrolment/operator_detail.html",
@@ -240,7 +241,7 @@ def _act(request, application, move, detail_url_name, success_message, **kwargs)
 
 
 @require_POST
-@permissions.manager_required(Role.OPERATOR_MANAGER)
+@manager_required(Role.OPERATOR_MANAGER)
 def operator_approve(request, pk: int):
     application = permissions.get_operator_application(request.user, pk)
     if moved_on := _moved_on(request, application, Status.PENDING):
@@ -251,7 +252,7 @@ def operator_approve(request, pk: int):
 
 
 @require_POST
-@permissions.manager_required(Role.OPERATOR_MANAGER)
+@manager_required(Role.OPERATOR_MANAGER)
 def operator_refuse(request, pk: int):
     application = permissions.get_operator_application(request.user, pk)
     if moved_on := _moved_on(request, application, Status.PENDING):
@@ -268,7 +269,7 @@ def operator_refuse(request, pk: int):
 
 
 @require_POST
-@permissions.manager_required(Role.OPERATOR_MANAGER)
+@manager_required(Role.OPERATOR_MANAGER)
 def operator_give_reason(request, pk: int):
     application = permissions.get_operator_application(request.user, pk)
     if moved_on := _moved_on(request, application, Status.REASON_REQUESTED):
@@ -282,7 +283,7 @@ def operator_give_reason(request, pk: int):
 
 
 @require_POST
-@permissions.manager_required(Role.OPERATOR_MANAGER)
+@manager_required(Role.OPERATOR_MANAGER)
 def operator_end_membership(request, pk: int):
     application = permissions.get_operator_application(request.user, pk)
     permissions.check(permissions.can_end_membership(request.user, application))
@@ -297,7 +298,7 @@ def operator_end_membership(request, pk: int):
 
 # --- Platform managers -------------------------------------------------------------------------
 
-@permissions.manager_required(Role.PLATFORM_MANAGER)
+@manager_required(Role.PLATFORM_MANAGER)
 def platform_queue(request):
     """Appeals to handle, and pending applications escalated for being left too long."""
     everything = permissions.filter_platform_applications(request.user,
@@ -314,7 +315,7 @@ def platform_queue(request):
     })
 
 
-@permissions.manager_required(Role.PLATFORM_MANAGER)
+@manager_required(Role.PLATFORM_MANAGER)
 def platform_detail(request, pk: int):
     application = permissions.get_platform_application(request.user, pk)
     return _platform_page(request, application)
@@ -333,7 +334,7 @@ def _platform_page(request, application, *, decision_form=None):
 
 
 @require_POST
-@permissions.manager_required(Role.PLATFORM_MANAGER)
+@manager_required(Role.PLATFORM_MANAGER)
 def platform_request_reason(request, pk: int):
     application = permissions.get_platform_application(request.user, pk)
     form = RequestReasonForm(request.POST)
@@ -343,7 +344,7 @@ def platform_request_reason(request, pk: int):
 
 
 @require_POST
-@permissions.manager_required(Role.PLATFORM_MANAGER)
+@manager_required(Role.PLATFORM_MANAGER)
 def platform_nudge(request, pk: int):
     application = permissions.get_platform_application(request.user, pk)
     permissions.check(permissions.can_nudge_operator(request.user, application))
@@ -352,7 +353,7 @@ def platform_nudge(request, pk: int):
 
 
 @require_POST
-@permissions.manager_required(Role.PLATFORM_MANAGER)
+@manager_required(Role.PLATFORM_MANAGER)
 def platform_decide(request, pk: int):
     application = permissions.get_platform_application(request.user, pk)
     form = DecisionForm(request.POST)
@@ -370,7 +371,7 @@ def platform_decide(request, pk: int):
                 text=form.cleaned_data["text"])
 
 
-@permissions.manager_required(Role.PLATFORM_MANAGER)
+@manager_required(Role.PLATFORM_MANAGER)
 def regions(request):
     """Roll-out phase of each region, and the pilot invitations."""
     all_regions = list(Region.objects.order_by("overseas", "name"))
@@ -386,7 +387,7 @@ def regions(request):
 
 
 @require_POST
-@permissions.manager_required(Role.PLATFORM_MANAGER)
+@manager_required(Role.PLATFORM_MANAGER)
 def region_phase(request, pk: int):
     region = get_object_or_404(Region, pk=pk)
     form = RegionPhaseForm(request.POST)
@@ -400,7 +401,7 @@ def region_phase(request, pk: int):
 
 
 @require_POST
-@permissions.manager_required(Role.PLATFORM_MANAGER)
+@manager_required(Role.PLATFORM_MANAGER)
 def invite(request):
     form = InvitationForm(request.POST)
     if form.is_valid():

@@ -20,8 +20,8 @@ from django.conf import settings
 from django.template.loader import render_to_string
 
 from comcep import images
+from comcep.markdown import render_markdown
 from privatespace import library
-from privatespace.markdown import render_markdown
 from privatespace.models import Course, LessonKind
 
 IMSCP = "http://www.imsproject.org/xsd/imscp_rootv1p1p2"

@@ -3,8 +3,8 @@ from __future__ import annotations
 from django import template
 
 from comcep import roles
+from comcep.markdown import render_markdown
 from privatespace import services
-from privatespace.markdown import render_markdown
 from privatespace.models import Favourite
 
 register = template.Library()

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from comcep.models import Region
 from enrolment.models import Application
-from tests import factories
+from tests.forms import application_form
 
 pytestmark = pytest.mark.django_db
 
@@ -24,15 +24,6 @@ def open_region(reference_data):
     Region.objects.filter(code="52").update(phase="open")
 
 
-def application_form(**overrides):
-    data = {
-        "first_name": "Claire", "last_name": "Fontaine", "email": "claire.fontaine@apec.fr",
-        "operator": factories.operator("apec").pk, "region": factories.region("52").pk,
-        "structure_name": "Centre Apec de Nantes", "job_title": "Consultante CEP",
-        "password1": "un-mot-de-passe-solide", "password2": "un-mot-de-passe-solide",
-        "charter": "on",
-    }
-    return {**data, **overrides}
 
 
 def assert_refused_in_french(response):

@@ -14,19 +14,11 @@ from enrolment import services
 from enrolment.models import Application, ApplicationEvent, PilotInvitation, Status
 from tests import factories
 from tests.enrolment.factories import make_application
+from tests.forms import application_form as form_data
 
 pytestmark = pytest.mark.django_db
 
 
-def form_data(**overrides):
-    data = {
-        "first_name": "Claire", "last_name": "Fontaine", "email": "claire.fontaine@apec.fr",
-        "operator": factories.operator("apec").pk, "region": factories.region("52").pk,
-        "structure_name": "Centre Apec de Nantes", "job_title": "Consultante CEP",
-        "password1": "un-mot-de-passe-solide", "password2": "un-mot-de-passe-solide",
-        "charter": "on",
-    }
-    return {**data, **overrides}
 
 
 @pytest.fixture

@@ -1,6 +1,5 @@
 """An application sent twice (double click, resent request) applies once, and warns nobody."""
 
-import re
 import threading
 
 import pytest
@@ -11,8 +10,8 @@ from django.urls import reverse
 from comcep.models import OutboxMessage, Region
 from enrolment.models import Application
 from tests.enrolment.test_applying import form_data
+from tests.forms import token_in
 
-TOKEN_INPUT = re.compile(r'name="submission_token" value="([A-Za-z0-9_-]+)"')
 APPLY = reverse("enrolment:apply")
 
 
@@ -22,9 +21,7 @@ def open_region(reference_data):
 
 
 def token_from(browser: Client) -> str:
-    match = TOKEN_INPUT.search(browser.get(APPLY).content.decode())
-    assert match, "the form carries no submission token"
-    return match.group(1)
+    return token_in(browser.get(APPLY))
 
 
 def warnings() -> int:

@@ -1,6 +1,5 @@
 """A topic or a reply sent twice (double click, resent request) is published once."""
 
-import re
 import threading
 
 import pytest
@@ -9,15 +8,10 @@ from django.urls import reverse
 
 from comcep.models import SubmissionToken
 from forum.models import Post, Topic
+from tests.forms import token_in
 
-TOKEN_INPUT = re.compile(r'name="submission_token" value="([A-Za-z0-9_-]+)"')
 REFUSED = "Ce formulaire a déjà servi"
 
-
-def token_in(response) -> str:
-    match = TOKEN_INPUT.search(response.content.decode())
-    assert match, "the form carries no submission token"
-    return match.group(1)
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ moderator can mask a passage afterwards, the original kept only in the log for a
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 import pytest
@@ -17,17 +16,12 @@ from comcep.personaldata_guard import CONFIRM_FIELD
 from comcep.tasks import purge_expired_data
 from forum import services
 from forum.models import ModerationAction, Post, PostRevision, Topic
+from tests.forms import token_in
 
 PHONE = "06 12 34 56 78"
 ASKED = "semble contenir des données personnelles"
 MARK = "[masqué par la modération]"
-TOKEN_INPUT = re.compile(r'name="submission_token" value="([A-Za-z0-9_-]+)"')
 
-
-def token_in(response) -> str:
-    match = TOKEN_INPUT.search(response.content.decode())
-    assert match, "the form carries no submission token"
-    return match.group(1)
 
 
 @pytest.fixture

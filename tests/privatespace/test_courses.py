@@ -11,8 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from comcep.markdown import render_markdown
 from privatespace import courses, services
-from privatespace.markdown import render_markdown
 from privatespace.models import Course, CourseFollow, Lesson, LessonProgress, Module, QuizAnswer
 from tests import factories
 from tests.privatespace.factories import make_course, make_file

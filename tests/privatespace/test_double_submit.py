@@ -1,21 +1,15 @@
 """A new course sent twice (double click, resent request) is created once."""
 
-import re
 
 import pytest
 from django.urls import reverse
 
 from privatespace.models import Course
+from tests.forms import token_in
 
-TOKEN_INPUT = re.compile(r'name="submission_token" value="([A-Za-z0-9_-]+)"')
 CREATE = reverse("privatespace:create_course")
 pytestmark = pytest.mark.django_db
 
-
-def token_in(response) -> str:
-    match = TOKEN_INPUT.search(response.content.decode())
-    assert match, "the form carries no submission token"
-    return match.group(1)
 
 
 def test_a_course_sent_twice_is_created_once(client_for, alice):

@@ -1,22 +1,16 @@
 """A proposal or a video sent twice (double click, resent request) makes one resource."""
 
-import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from resources.models import Resource, Video
+from tests.forms import token_in
 
-TOKEN_INPUT = re.compile(r'name="submission_token" value="([A-Za-z0-9_-]+)"')
 PROPOSE = reverse("resources:propose")
 UPLOAD = reverse("resources:upload_video")
 
-
-def token_in(response) -> str:
-    match = TOKEN_INPUT.search(response.content.decode())
-    assert match, "the form carries no submission token"
-    return match.group(1)
 
 
 def link(token: str, **overrides) -> dict:

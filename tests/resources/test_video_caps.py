@@ -17,24 +17,9 @@ from django.urls import reverse
 from resources import services, transcoding
 from resources.models import Resource, Status, Video, VideoState
 from tests import canary_files as canary
-from tests.conftest import start_worker, stop_worker, wait_until
+from tests.conftest import wait_until
 
 UPLOAD = reverse("resources:upload_video")
-
-
-@pytest.fixture
-def media_root(tmp_path, settings):
-    root = tmp_path / "media"
-    root.mkdir()
-    settings.MEDIA_ROOT = root
-    return root
-
-
-@pytest.fixture
-def video_worker(transactional_db, tmp_path, media_root):
-    running = start_worker(tmp_path / "worker", extra_env={"MEDIA_ROOT": str(media_root)})
-    yield running
-    stop_worker(running)
 
 
 def upload(client, name: str, data: bytes):

@@ -25,22 +25,6 @@ def upload_data(path, **overrides) -> dict:
     return {**data, **overrides}
 
 
-@pytest.fixture
-def media_root(tmp_path, settings):
-    root = tmp_path / "media"
-    root.mkdir()
-    settings.MEDIA_ROOT = root
-    return root
-
-
-@pytest.fixture
-def video_worker(transactional_db, tmp_path, media_root):
-    """A real worker process sharing the test's media folder and database."""
-    running = start_worker(tmp_path / "worker", extra_env={"MEDIA_ROOT": str(media_root)})
-    yield running
-    stop_worker(running)
-
-
 def state_of(video_id: int) -> Video:
     return Video.objects.get(pk=video_id)
 

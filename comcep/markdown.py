@@ -1,4 +1,6 @@
-"""Markdown to safe HTML: markdown-it-py renders, nh3 keeps only harmless tags."""
+"""Markdown to safe HTML for texts written by trusted authors and members alike (lessons,
+legal texts): markdown-it-py renders, nh3 keeps only harmless tags. The forum has its own
+rules on top (mentions, resource cards, images): forum/rendering.py."""
 
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
 
 def render_markdown(text: str) -> SafeString:
     html = _md.render(text or "")
-    # A lesson's own headings sit under the page's h1 and the lesson's h2.
+    # A text's own headings sit under the page's h1.
     html = html.replace("<h1>", "<h2>").replace("</h1>", "</h2>")
     clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
                       url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer nofollow")
