@@ -7,12 +7,18 @@ measures with wrk, signed in as a member:
   * the topic list of a category (about 5,000 topics in it),
   * a topic page of 50 posts,
   * page 1 of 1,000 different topics read by 200 members in random order,
-  * the search page, sequentially over varied French queries (p50/p95).
+  * the forum's index (the categories and the latest topics across them),
+  * the search page, sequentially over varied French queries (p50/p95), then with wrk
+    over the same queries.
 
 Run from the repository root (PostgreSQL and Redis on localhost):
 
     .venv/bin/python bench/forum_bench.py            # seeds once, then measures
     .venv/bin/python bench/forum_bench.py --reseed   # drops and seeds again
+    .venv/bin/python bench/forum_bench.py --smoke    # a tiny forum in its own database, every
+                                                     # scenario for 2 s: checks that the bench runs
+
+``--smoke`` asserts no figure: it exits 0 when every scenario answered 200, 1 otherwise.
 
 Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/comcep_bench),
 REDIS_URL (default redis://127.0.0.1:6379/2), BENCH_PORT (default 8765).
@@ -30,6 +36,7 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -44,6 +51,9 @@ MEMBERS, TOPICS, POSTS = 20_000, 20_000, 400_000
 LONG_TOPICS = 1_000  # topics with 58 posts (enough for a full page of 50); the others have 18
 LONG_SIZE, SHORT_SIZE = 58, 18
 assert LONG_TOPICS * LONG_SIZE + (TOPICS - LONG_TOPICS) * SHORT_SIZE == POSTS
+# --smoke: a forum small enough to seed in a few seconds, in a database of its own.
+SMOKE_MEMBERS, SMOKE_TOPICS, SMOKE_LONG_TOPICS = 200, 50, 5
+SMOKE_SECONDS = 2
 
 os.environ.update({
     "DATABASE_URL": DATABASE_URL, "REDIS_URL": REDIS_URL, "DJANGO_SETTINGS_MODULE": "comcep.settings",
@@ -74,6 +84,16 @@ SEARCHES = ["évaluation des compétences", "financement VAE", "reconversion sal
             "mobilité territoire", "qualification apprentissage", "restitution synthèse", "santé travail"]
 
 
+def use_smoke_data() -> None:
+    """Switch to the small data set and its own database (before Django is set up)."""
+    global DATABASE_URL, MEMBERS, TOPICS, POSTS, LONG_TOPICS, VARIED_TOPICS, VARIED_MEMBERS
+    DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", DATABASE_URL) + "_smoke"
+    os.environ["DATABASE_URL"] = DATABASE_URL
+    MEMBERS, TOPICS, LONG_TOPICS = SMOKE_MEMBERS, SMOKE_TOPICS, SMOKE_LONG_TOPICS
+    POSTS = LONG_TOPICS * LONG_SIZE + (TOPICS - LONG_TOPICS) * SHORT_SIZE
+    VARIED_TOPICS, VARIED_MEMBERS = LONG_TOPICS, min(VARIED_MEMBERS, MEMBERS - 1)
+
+
 def log(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
 
@@ -88,10 +108,13 @@ def setup_django(create: bool) -> None:
         if create and exists:
             conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
             exists = None
-            # Cached pages are keyed by row revisions, which start again in a new database.
+            # Cached pages are keyed by row revisions, which start again in a new database:
+            # forget this database's keys (comcep.cache.db_scoped_key), and only those.
             import redis
 
-            redis.Redis.from_url(REDIS_URL).flushdb()
+            client = redis.Redis.from_url(REDIS_URL)
+            for cached in client.scan_iter(match=f"*:{name}:*", count=1000):
+                client.delete(cached)
         if not exists:
             conn.execute(f'CREATE DATABASE "{name}"')
     import django
@@ -149,6 +172,7 @@ def seed() -> None:
     from django.core.management import call_command
     from django.db import connection
 
+    from comcep.models import new_public_id
     from comcep.pseudonyms import key, skeleton
 
     log("migrating")
@@ -195,17 +219,23 @@ def seed() -> None:
         with cur.copy("COPY comcep_user_groups (user_id, group_id) FROM STDIN") as copy:
             for m in range(1, MEMBERS + 1):
                 copy.write_row((m, group_id))
-        with cur.copy("COPY comcep_member (id, user_id, pseudonym, pseudonym_key, pseudonym_skeleton, "
-                      "show_network, bio, joined_at, operator_id, region_id) FROM STDIN") as copy:
-            for m, pseudonym in enumerate(pseudonyms, start=1):
-                copy.write_row((m, m, pseudonym, key(pseudonym), skeleton(pseudonym), False, "", joined,
-                                operator_id, region_id))
+        public_ids: set[str] = set()
+        while len(public_ids) < MEMBERS:
+            public_ids.add(new_public_id())
+        with cur.copy("COPY comcep_member (id, user_id, public_id, pseudonym, pseudonym_key, "
+                      "pseudonym_skeleton, show_network, bio, joined_at, operator_id, region_id) "
+                      "FROM STDIN") as copy:
+            rows = zip(pseudonyms, sorted(public_ids), strict=True)
+            for m, (pseudonym, public_id) in enumerate(rows, start=1):
+                copy.write_row((m, m, public_id, pseudonym, key(pseudonym), skeleton(pseudonym), False, "",
+                                joined, operator_id, region_id))
 
         log("categories, topics, tags")
         for position, (slug, name) in enumerate(CATEGORIES):
             cur.execute(
                 "INSERT INTO forum_category (id, name, slug, description, position, start_policy, "
-                "topic_count, post_count, last_post_at) VALUES (%s, %s, %s, '', %s, 'members', 0, 0, NULL)",
+                "topic_count, post_count, last_post_at, revision) "
+                "VALUES (%s, %s, %s, '', %s, 'members', 0, 0, NULL, 0)",
                 [position + 1, name, slug, position],
             )
         start = now - timedelta(days=365)
@@ -217,7 +247,7 @@ def seed() -> None:
         # The pages measured: the first of the long topics, in category 2.
         posts_of = {}
         with cur.copy("COPY forum_topic (id, category_id, title, kind, author_id, created_at, is_pinned, "
-                      "is_locked, post_count, last_post_at, last_poster_id) FROM STDIN") as copy:
+                      "is_locked, post_count, last_post_at, last_poster_id, revision) FROM STDIN") as copy:
             for t, category, size, created, author in topics:
                 stamps = sorted(created + timedelta(minutes=rng.randrange(0, 60 * 24 * 60))
                                 for _ in range(size - 1))
@@ -225,7 +255,7 @@ def seed() -> None:
                 posts_of[t] = (stamps, posters)
                 title = sentence(rng, rng.randint(4, 9))[:150]
                 copy.write_row((t, category, title, "question" if t % 5 == 0 else "discussion", author,
-                                created, t % 997 == 0, False, size, stamps[-1], posters[-1]))
+                                created, t % 997 == 0, False, size, stamps[-1], posters[-1], 0))
         cur.execute("SELECT id FROM django_content_type WHERE app_label = 'forum' AND model = 'topic'")
         topic_ct = cur.fetchone()[0]
         with cur.copy("COPY taggit_tag (id, name, slug) FROM STDIN") as copy:
@@ -336,6 +366,23 @@ def varied_script() -> str:
     return handle.name
 
 
+def search_script() -> str:
+    """A wrk script that runs the bench's searches in turn."""
+    import tempfile
+    from urllib.parse import urlencode
+
+    paths = ["/forum/recherche/?" + urlencode({"q": q}) for q in SEARCHES]
+    lua = ("paths = {" + ",".join(f'"{p}"' for p in paths) + "}\n"
+           "counter = 0\n"
+           "request = function()\n"
+           "  counter = counter + 1\n"
+           "  return wrk.format('GET', paths[counter % #paths + 1])\n"
+           "end\n")
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+        handle.write(lua)
+    return handle.name
+
+
 def start_server(workers: int, threads: int = 1) -> subprocess.Popen:
     gunicorn = str(Path(sys.executable).with_name("gunicorn"))
     # With threads, gunicorn's gthread worker keeps connections alive between requests.
@@ -355,10 +402,21 @@ def start_server(workers: int, threads: int = 1) -> subprocess.Popen:
     raise SystemExit("gunicorn did not start")
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None  # a redirect (to the sign-in page, say) is an answer of its own, not a 200
+
+
+_opener = urllib.request.build_opener(_NoRedirect)
+
+
 def get(path: str, cookie: str) -> tuple[int, bytes]:
     request = urllib.request.Request(f"http://127.0.0.1:{PORT}{path}", headers={"Cookie": cookie})
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return response.status, response.read()
+    try:
+        with _opener.open(request, timeout=10) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
 
 
 def run_wrk(path: str, cookie: str, duration: int, *, threads: int = 2, connections: int = 8,
@@ -374,9 +432,12 @@ def run_wrk(path: str, cookie: str, duration: int, *, threads: int = 2, connecti
         return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-        "p50": ms("50%"), "p99": ms("99%"), "non2xx": int(errors.group(1)) if errors else 0, "raw": out,
+        "requests": int(re.search(r"(\d+) requests in", out).group(1)),
+        "p50": ms("50%"), "p99": ms("99%"), "non2xx": int(errors.group(1)) if errors else 0,
+        "socket_errors": sum(map(int, socket_errors.groups())) if socket_errors else 0, "raw": out,
     }
 
 
@@ -405,6 +466,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--reseed", action="store_true", help="drop the benchmark database and seed again")
+    parser.add_argument("--smoke", action="store_true",
+                        help=f"{SMOKE_MEMBERS} members, {SMOKE_TOPICS} topics in a database of its own "
+                             f"(seeded afresh), every scenario for {SMOKE_SECONDS} s; exit 0 when every "
+                             "scenario answered 200")
     parser.add_argument("--duration", type=int, default=20, help="seconds per wrk run")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=1,
@@ -414,6 +479,10 @@ def main() -> None:
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed (apt-get install wrk)")
+    if args.smoke:
+        use_smoke_data()
+        args.reseed, args.duration, args.search_rounds = True, SMOKE_SECONDS, 1
+    alone_seconds = SMOKE_SECONDS if args.smoke else 5
 
     setup_django(create=args.reseed)
     if not seeded():
@@ -428,11 +497,20 @@ def main() -> None:
     pages = {
         f"topic list ({category.topic_count} topics in the category)": f"/forum/categorie/{category.slug}/",
         f"topic page (50 of {topic.post_count} posts)": f"/forum/sujet/{topic.pk}/?page=1",
+        "forum index": "/forum/",
     }
     if args.search_only:
         pages = {}
     prewarm()
     server = start_server(args.workers, args.threads)
+    failures = []
+
+    def check(name: str, result: dict) -> dict:
+        if result["non2xx"] or result["socket_errors"] or not result["requests"]:
+            failures.append(f"{name}: {result['requests']} requests, {result['non2xx']} not 2xx/3xx, "
+                            f"{result['socket_errors']} socket errors")
+        return result
+
     try:
         for path in pages.values():
             status, body = get(path, cookie)
@@ -442,17 +520,21 @@ def main() -> None:
         results, alone = {}, {}
         for name, path in pages.items():
             log(f"wrk -t2 -c8 -d{args.duration}s {path}")
-            results[name] = run_wrk(path, cookie, args.duration)
+            results[name] = check(name, run_wrk(path, cookie, args.duration))
             # One connection at a time: the service time of a request, without queueing.
-            alone[name] = run_wrk(path, cookie, 5, threads=1, connections=1)
+            alone[name] = check(f"{name}, alone", run_wrk(path, cookie, alone_seconds, threads=1,
+                                                          connections=1))
         if pages:
             # Many readers on many topics, in random order: most pages are read for the first
             # time by their reader (a read mark is written), and the shared parts of a topic
             # page are built the first time anyone opens it.
             name = f"topic pages, {VARIED_TOPICS} topics × {VARIED_MEMBERS} members, at random"
             log(f"wrk -t2 -c8 -d{args.duration}s over {name}")
-            results[name] = run_wrk("/", cookie, args.duration, script=varied_script())
+            results[name] = check(name, run_wrk("/", cookie, args.duration, script=varied_script()))
         search = measure_search(cookie, args.search_rounds)
+        name = f"search, {len(SEARCHES)} queries in turn"
+        log(f"wrk -t2 -c8 -d{args.duration}s over {name}")
+        results[name] = check(name, run_wrk("/", cookie, args.duration, script=search_script()))
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=20)
@@ -464,13 +546,18 @@ def main() -> None:
     for name, r in results.items():
         print(f"{name:<44} {r['rps']:>8.1f} {r['p50']:>8.2f} {r['p99']:>8.2f} {r['non2xx']:>8}")
     for name, r in alone.items():
-        print(f"  one connection only (wrk -t1 -c1 -d5s): {name:<40} p50 {r['p50']:.2f} ms, "
+        print(f"  one connection only (wrk -t1 -c1 -d{alone_seconds}s): {name:<40} p50 {r['p50']:.2f} ms, "
               f"{r['rps']:.1f} req/s")
     load = os.getloadavg()
     print(f"machine: {os.cpu_count()} CPUs, load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}")
     print(f"search ({search['n']} sequential requests over {len(SEARCHES)} queries): "
           f"p50 {search['p50']:.1f} ms, p95 {search['p95']:.1f} ms, max {search['max']:.1f} ms")
     print(f"  slowest queries (median): {search['slowest']}")
+    if failures:
+        print("FAILED:", *failures, sep="\n  ")
+        raise SystemExit(1)
+    if args.smoke:
+        print("smoke run: every scenario answered 200")
 
 
 if __name__ == "__main__":

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import is_mfa_enabled
@@ -9,6 +12,7 @@ from allauth.usersessions.adapter import get_adapter as get_usersessions_adapter
 from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from comcep import identity, notifications, roles
 
@@ -23,6 +27,7 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """Every account email goes through the outbox and the worker."""
+        context = {"current_site": site(), "email": email, **context}
         message = self.render_mail(template_prefix, email, context)
         html = ""
         for content, mimetype in getattr(message, "alternatives", []):
@@ -38,6 +43,27 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_login_redirect_url(self, request) -> str:
         return landing_url(request.user)
+
+
+@dataclass(frozen=True)
+class Site:
+    """What allauth's emails call ``current_site``: the platform's name and address."""
+
+    name: str
+    domain: str
+
+
+def site() -> Site:
+    return Site(name="Comcep", domain=urlsplit(settings.SITE_URL).netloc)
+
+
+def user_display(user) -> str:
+    """An account as its owner reads it in allauth's messages and emails: the member's
+    pseudonym, else « votre compte » (never the email address nor the real name)."""
+    member = identity.member_of(user) if getattr(user, "pk", None) else None
+    if member is not None and member.has_pseudonym:
+        return member.pseudonym
+    return str(_("votre compte"))
 
 
 def needs_mfa(user) -> bool:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import logging
+import pickle
 import threading
 import time
 import weakref
 from collections import OrderedDict
 
-from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+import redis
+from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from redis.exceptions import RedisError
 
@@ -33,18 +36,6 @@ _down_until: dict[str, float] = {}
 _down_lock = threading.Lock()
 
 
-class _OneClientPerPool(RedisCacheClient):
-    # Django builds a new redis client (and its table of ~170 response callbacks) for every
-    # cache call; a client is only a handle on the pool, so one per pool does.
-    def get_client(self, key=None, *, write=False):
-        pool = self._get_connection_pool(write)
-        clients = self.__dict__.setdefault("_clients", {})
-        client = clients.get(id(pool))
-        if client is None:
-            client = clients[id(pool)] = self._client(connection_pool=pool)
-        return client
-
-
 def _mark_down(location: str, error: Exception) -> None:
     with _down_lock:
         first = location not in _down_until
@@ -59,6 +50,155 @@ def _mark_up(location: str) -> None:
             logger.warning("Cache reachable again")
 
 
+# One redis-py client per server and options, shared by every thread of the process (a client
+# is a thread-safe handle on its connection pool, which reconnects by itself after a fork).
+_clients: dict[tuple, redis.Redis] = {}
+_clients_lock = threading.Lock()
+
+
+def _client_for(location: str, options: dict) -> redis.Redis:
+    key = (location, tuple(sorted(options.items())))
+    client = _clients.get(key)
+    if client is None:
+        with _clients_lock:
+            client = _clients.get(key)
+            if client is None:
+                client = _clients[key] = redis.Redis.from_url(location, **options)
+    return client
+
+
+def _dumps(value) -> bytes | int:
+    # Integers stay plain so that Redis itself increments them (incr() is atomic).
+    if type(value) is int:
+        return value
+    return pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+
+
+def _loads(data: bytes):
+    try:
+        return int(data)
+    except ValueError:
+        # The cache server is the site's own, as for Django's Redis backend, which pickles too.
+        return pickle.loads(data)  # noqa: S301
+
+
+class RedisStore(BaseCache):
+    """A Redis cache on redis-py's public client, with one client per process.
+
+    Django's own Redis backend builds a new client (and its table of ~170 response callbacks)
+    for every call, and ``clear()`` there empties the whole Redis database; here a client is
+    kept, and ``clear()`` deletes this cache's keys only (those under its ``KEY_PREFIX``), so
+    several sites, test runs or benchmarks can share one database.
+    """
+
+    def __init__(self, server, params):
+        super().__init__(params)
+        locations = server if isinstance(server, list | tuple) else server.split(",")
+        if len(locations) != 1:
+            raise ImproperlyConfigured("comcep.cache.Redis takes one server (LOCATION).")
+        self.location = locations[0].strip()
+        self._options = dict(params.get("OPTIONS", {}))
+
+    @property
+    def client(self) -> redis.Redis:
+        return _client_for(self.location, self._options)
+
+    def get_backend_timeout(self, timeout=DEFAULT_TIMEOUT):
+        if timeout == DEFAULT_TIMEOUT:
+            timeout = self.default_timeout
+        # The key is deleted at once when the timeout is 0 or less (as Django's backends do).
+        return None if timeout is None else max(0, int(timeout))
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        key = self.make_and_validate_key(key, version=version)
+        timeout = self.get_backend_timeout(timeout)
+        if timeout == 0:
+            if added := bool(self.client.set(key, _dumps(value), nx=True)):
+                self.client.delete(key)
+            return added
+        return bool(self.client.set(key, _dumps(value), ex=timeout, nx=True))
+
+    def get(self, key, default=None, version=None):
+        value = self.client.get(self.make_and_validate_key(key, version=version))
+        return default if value is None else _loads(value)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        key = self.make_and_validate_key(key, version=version)
+        timeout = self.get_backend_timeout(timeout)
+        if timeout == 0:
+            self.client.delete(key)
+        else:
+            self.client.set(key, _dumps(value), ex=timeout)
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        key = self.make_and_validate_key(key, version=version)
+        timeout = self.get_backend_timeout(timeout)
+        if timeout is None:
+            return bool(self.client.persist(key))
+        return bool(self.client.expire(key, timeout))
+
+    def delete(self, key, version=None):
+        return bool(self.client.delete(self.make_and_validate_key(key, version=version)))
+
+    def get_many(self, keys, version=None):
+        if not keys:
+            return {}
+        named = {self.make_and_validate_key(key, version=version): key for key in keys}
+        values = self.client.mget(list(named))
+        return {named[k]: _loads(v) for k, v in zip(named, values, strict=True) if v is not None}
+
+    def has_key(self, key, version=None):
+        return bool(self.client.exists(self.make_and_validate_key(key, version=version)))
+
+    def incr(self, key, delta=1, version=None):
+        name = self.make_and_validate_key(key, version=version)
+        if not self.client.exists(name):
+            raise ValueError(f"Key '{key}' not found")
+        return self.client.incr(name, delta)
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        if not data:
+            return []
+        named = {self.make_and_validate_key(key, version=version): value for key, value in data.items()}
+        timeout = self.get_backend_timeout(timeout)
+        if timeout == 0:
+            self.client.delete(*named)
+            return []
+        pipeline = self.client.pipeline()
+        pipeline.mset({k: _dumps(v) for k, v in named.items()})
+        if timeout is not None:
+            for name in named:  # MSET takes no expiry
+                pipeline.expire(name, timeout)
+        pipeline.execute()
+        return []
+
+    def delete_many(self, keys, version=None):
+        if keys:
+            self.client.delete(*(self.make_and_validate_key(key, version=version) for key in keys))
+
+    def clear(self):
+        """Delete the keys of this cache (its ``KEY_PREFIX``), and none other of the database."""
+        # Keys are "<KEY_PREFIX>:<version>:<key>" (Django's default key function).
+        pattern = _glob_escape(self.key_prefix) + ":*"
+        batch = []
+        for name in self.client.scan_iter(match=pattern, count=1000):
+            batch.append(name)
+            if len(batch) == 1000:
+                self.client.unlink(*batch)
+                batch = []
+        if batch:
+            self.client.unlink(*batch)
+        return True
+
+    def ping(self) -> None:
+        """Raise ``RedisError`` when the server does not answer."""
+        self.client.ping()
+
+
+def _glob_escape(text: str) -> str:
+    return "".join("\\" + char if char in "*?[]\\" else char for char in text)
+
+
 def _tolerant(method_name: str, when_down):
     """The cache method ``method_name``, answering ``when_down(*args, **kwargs)`` while Redis
     cannot be reached.
@@ -68,12 +208,12 @@ def _tolerant(method_name: str, when_down):
     """
 
     def method(self, *args, **kwargs):
-        location = self._servers[0]
+        location = self.location
         down_until = _down_until.get(location)
         if down_until is not None and down_until > time.monotonic():
             return when_down(*args, **kwargs)
         try:
-            result = getattr(RedisCache, method_name)(self, *args, **kwargs)
+            result = getattr(RedisStore, method_name)(self, *args, **kwargs)
         except RedisError as error:
             _mark_down(location, error)
             return when_down(*args, **kwargs)
@@ -94,28 +234,24 @@ def cache_is_reachable() -> bool:
     from django.core.cache import caches
 
     cache = caches["default"]  # the object itself: isinstance() does not see through the proxy
-    if not isinstance(cache, Redis):
+    if not isinstance(cache, RedisStore):
         return True
     try:
-        cache._cache.get_client(write=True).ping()
+        cache.ping()
     except RedisError as error:
-        _mark_down(cache._servers[0], error)
+        _mark_down(cache.location, error)
         return False
-    _mark_up(cache._servers[0])
+    _mark_up(cache.location)
     return True
 
 
-class Redis(RedisCache):
-    """Django's Redis cache, without the per-call client, and a miss whenever Redis is away.
+class Redis(RedisStore):
+    """The site's cache: ``RedisStore``, and a miss whenever Redis is away.
 
     Reads answer their default, writes are dropped, so sessions fall back to the database
     (``cached_db``) and pages are built from it. Entries of the forum's pages are keyed by
     revisions, so one missed while Redis was away can never be read stale afterwards.
     """
-
-    def __init__(self, server, params):
-        super().__init__(server, params)
-        self._class = _OneClientPerPool
 
     get = _tolerant("get", lambda key, default=None, *args, **kwargs: default)
     # As if the key were new: add() is how locks are taken (allauth's rate limits), and a

@@ -18,8 +18,6 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from comcep.embedded import ensure_database_url
-
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -120,6 +118,14 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # The fragments drawn once per post or row on the forum's busiest pages (comcep/jinja2.py).
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "NAME": "jinja2",
+        "DIRS": [BASE_DIR / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "comcep.jinja2.environment", "autoescape": True},
+    },
 ]
 
 # --- Database: PostgreSQL only -------------------------------------------------
@@ -128,7 +134,13 @@ if not LOCAL and not os.environ.get("DATABASE_URL"):
         "DATABASE_URL is not set. Point it at the PostgreSQL server, e.g. "
         "postgres://user:password@host:5432/comcep; the embedded PostgreSQL is only for ./dev "
         "(COMCEP_LOCAL=1).")
-DATABASES = {"default": env.db_url_config(ensure_database_url(BASE_DIR))}
+if not os.environ.get("DATABASE_URL"):
+    # A checkout with nothing configured: the developer tooling starts the embedded server
+    # under var/ and exports DATABASE_URL (imported here only, a deployment never needs it).
+    from devtools.embedded import ensure_database_url
+
+    ensure_database_url(BASE_DIR)
+DATABASES = {"default": env.db_url_config(os.environ["DATABASE_URL"])}
 # A Unix socket directory arrives percent-encoded in the URL's host part.
 DATABASES["default"]["HOST"] = unquote(DATABASES["default"]["HOST"])
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
@@ -181,6 +193,11 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_ADAPTER = "comcep.accounts.AccountAdapter"
+# An account is named by the member's pseudonym in its owner's own messages, never by an
+# email address or a real name (allauth's default would show « compte #37 »).
+ACCOUNT_USER_DISPLAY = "comcep.accounts.user_display"
+# Where « apply » leads (the sign-in page): sign-up is closed, joining goes through enrolment.
+COMCEP_APPLY_URL_NAME = "enrolment:apply"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
@@ -202,6 +219,11 @@ MFA_TOTP_ISSUER = "Comcep"
 # little off, is still accepted (one period either side, as RFC 6238 advises); a code is
 # still accepted only once.
 MFA_TOTP_TOLERANCE = 1
+MFA_FORMS = {
+    "authenticate": "comcep.mfa_forms.AuthenticateForm",
+    "reauthenticate": "comcep.mfa_forms.ReauthenticateForm",
+    "activate_totp": "comcep.mfa_forms.ActivateTOTPForm",
+}
 # Sessions are recorded at sign-in, so that deactivating an account can end them
 # all; not on every request, which would cost a write per page.
 USERSESSIONS_TRACK_ACTIVITY = False

@@ -18,6 +18,7 @@ urlpatterns = [
     path("communaute/pseudonyme/", views.choose_pseudonym, name="choose_pseudonym"),
     path("communaute/profil/", views.edit_profile, name="edit_profile"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("langue/", set_language, name="set_language"),
     path("compte/donnees/", include("comcep.data_urls")),
     path("compte/", include("allauth.urls")),

@@ -132,3 +132,12 @@ def error_500(request):
         response["Retry-After"] = "5"
         return response
     return HttpResponseServerError(loader.get_template("500.html").render())
+
+
+@require_GET
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says: send them to the static file."""
+    from django.http import HttpResponsePermanentRedirect
+    from django.templatetags.static import static
+
+    return HttpResponsePermanentRedirect(static("favicon.ico"))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from allauth.account import app_settings as account_settings
 from allauth.account.adapter import get_adapter as get_account_adapter
-from allauth.account.internal.stagekit import stash_login
 from allauth.account.models import Login
 from allauth.account.utils import complete_signup
 from django.contrib import messages
@@ -101,13 +100,25 @@ def _as_after_signup(request, email: str):
     """What ``complete_signup`` answers a new applicant: the "confirmation sent" message, and
     the redirect to the page that says so (allauth's own answer when it hides a taken address)."""
     adapter = get_account_adapter(request)
-    # A new applicant's sign-up leaves allauth's pending login in the session (and so a session
-    # cookie): one without an account does the same here.
-    stash_login(request, Login(user=None, email=email, signup=True, redirect_url=reverse(
-        "enrolment:status"), email_verification=account_settings.EMAIL_VERIFICATION))
+    _leave_pending_signup(request, email)
     adapter.add_message(request, messages.INFO, "account/messages/email_confirmation_sent.txt",
                         {"email": email, "login": False, "signup": True})
     return adapter.respond_email_verification_sent(request, None)
+
+
+def _leave_pending_signup(request, email: str) -> None:
+    """Leave in the session the pending login a new applicant's sign-up leaves there (and so a
+    session cookie), for a visitor whose application created no account.
+
+    allauth's one public way to get there, ``perform_login(request, None, signup=True, …)``,
+    also sends its own "account already exists" email, which would repeat the owner's warning
+    (sent once an hour by ``services``) and break the silence of a resent form; so this reaches
+    allauth's stash of the login itself, and only here.
+    """
+    from allauth.account.internal.stagekit import stash_login
+
+    stash_login(request, Login(user=None, email=email, signup=True, redirect_url=reverse(
+        "enrolment:status"), email_verification=account_settings.EMAIL_VERIFICATION))
 
 
 @login_required

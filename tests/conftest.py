@@ -30,10 +30,41 @@ pytest_plugins = ["tests.clamav"]  # the real clamd fixtures (clamd, scanner)
 # Each test session gets its own queue, so that concurrent test runs sharing a
 # broker never take each other's jobs.
 TEST_QUEUE = f"comcep-test-{uuid.uuid4().hex[:10]}"
+# ... and its own cache keys: clearing the cache between tests deletes this run's keys only,
+# never those of another run, a benchmark or a site sharing the Redis database.
+TEST_CACHE_PREFIX = f"comcep-test-{uuid.uuid4().hex[:10]}"
+os.environ["CACHE_KEY_PREFIX"] = TEST_CACHE_PREFIX  # for the worker and other child processes
 
 
 def pytest_configure(config):
+    from django.conf import settings
+
     celery_app.conf.task_default_queue = TEST_QUEUE
+    # The settings are read before this file is: the prefix is set on them too.
+    settings.CACHES["default"]["KEY_PREFIX"] = TEST_CACHE_PREFIX
+
+
+# The fixtures that start a real Celery worker: a test using one carries the `worker` mark
+# (`-m "not worker"` leaves them out), and start_worker() refuses to run in a test without it.
+WORKER_FIXTURES = {"worker", "scanning_worker", "video_worker", "media_worker"}
+_running_test = None
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if WORKER_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.worker)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    global _running_test
+    _running_test = item
+
+
+def pytest_runtest_teardown(item, nextitem):
+    global _running_test
+    _running_test = None
 
 
 @pytest.fixture(autouse=True)
@@ -163,6 +194,9 @@ class Worker:
 
 
 def start_worker(tmp_dir: Path, *, extra_env: dict | None = None) -> Worker:
+    if _running_test is not None and _running_test.get_closest_marker("worker") is None:
+        pytest.fail(f"{_running_test.nodeid} starts a Celery worker: mark it @pytest.mark.worker "
+                    "(or add its fixture to WORKER_FIXTURES in tests/conftest.py)", pytrace=False)
     mail_dir = tmp_dir / "mail"
     mail_dir.mkdir(parents=True, exist_ok=True)
     log = tmp_dir / "worker.log"

@@ -43,6 +43,7 @@ def own_file(user, content=b"mes notes"):
     return f
 
 
+@pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_the_worker_builds_a_zip_that_only_its_member_may_fetch_until_it_expires(
         alice, bob, practices, media, tmp_path):
@@ -101,6 +102,7 @@ def zip_of(response) -> zipfile.ZipFile:
     return zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
 
 
+@pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_a_member_asks_for_their_archive_on_the_page_and_nobody_else_can_fetch_it(
         alice, bob, practices, media, tmp_path, client_for, visitor):
@@ -186,6 +188,7 @@ def test_closing_an_account_on_the_page_takes_the_password_and_ends_the_session(
 
 # --- Retention ---------------------------------------------------------------------------------
 
+@pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_the_retention_job_purges_what_is_past_its_date_and_keeps_the_rest(
         alice, bob, mod, practices, media, tmp_path, settings):

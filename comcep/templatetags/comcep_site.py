@@ -1,0 +1,37 @@
+"""Links and wordings the core templates need without naming another app."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django import template
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.timesince import timesince
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+@register.simple_tag
+def apply_url() -> str:
+    """Where joining the platform starts (``COMCEP_APPLY_URL_NAME``), or "" when no app serves it."""
+    name = getattr(settings, "COMCEP_APPLY_URL_NAME", "")
+    if not name:
+        return ""
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return ""
+
+
+@register.filter
+def since(moment, now=None) -> str:
+    """« il y a 3 heures », « à l'instant » under a minute (timesince alone says « 0 minute »)."""
+    if not moment:
+        return ""
+    now = now or timezone.now()
+    if now - moment < timedelta(minutes=1):
+        return _("à l'instant")
+    return _("il y a %(duration)s") % {"duration": timesince(moment, now, depth=1)}
