@@ -53,7 +53,9 @@ LONG_SIZE, SHORT_SIZE = 58, 18
 assert LONG_TOPICS * LONG_SIZE + (TOPICS - LONG_TOPICS) * SHORT_SIZE == POSTS
 # --smoke: a forum small enough to seed in a few seconds, in a database of its own.
 SMOKE_MEMBERS, SMOKE_TOPICS, SMOKE_LONG_TOPICS = 200, 50, 5
-SMOKE_SECONDS = 2
+SMOKE_SECONDS = 1
+# The servers the caller gave (a test run's, say), before the bench's own replace them.
+GIVEN_DATABASE_URL, GIVEN_REDIS_URL = os.environ.get("DATABASE_URL"), os.environ.get("REDIS_URL")
 
 os.environ.update({
     "DATABASE_URL": DATABASE_URL, "REDIS_URL": REDIS_URL, "DJANGO_SETTINGS_MODULE": "comcep.settings",
@@ -84,11 +86,22 @@ SEARCHES = ["évaluation des compétences", "financement VAE", "reconversion sal
             "mobilité territoire", "qualification apprentissage", "restitution synthèse", "santé travail"]
 
 
-def use_smoke_data() -> None:
-    """Switch to the small data set and its own database (before Django is set up)."""
-    global DATABASE_URL, MEMBERS, TOPICS, POSTS, LONG_TOPICS, VARIED_TOPICS, VARIED_MEMBERS
-    DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", DATABASE_URL) + "_smoke"
+def use_smoke_data(script: str = "forum") -> None:
+    """Switch to the small data set, in a database of its own beside the caller's (dropped at
+    exit), with the caller's Redis or none (before Django is set up)."""
+    global DATABASE_URL, REDIS_URL, MEMBERS, TOPICS, POSTS, LONG_TOPICS, VARIED_TOPICS, VARIED_MEMBERS
+    import atexit
+
+    import smoke
+
+    DATABASE_URL = smoke.database_url(script, GIVEN_DATABASE_URL or DATABASE_URL)
     os.environ["DATABASE_URL"] = DATABASE_URL
+    atexit.register(smoke.drop_database, DATABASE_URL)
+    REDIS_URL = GIVEN_REDIS_URL or ""
+    if REDIS_URL:
+        os.environ["REDIS_URL"] = REDIS_URL
+    else:  # the local-memory cache and the broker on disk, as in a checkout with no Redis
+        os.environ.pop("REDIS_URL")
     MEMBERS, TOPICS, LONG_TOPICS = SMOKE_MEMBERS, SMOKE_TOPICS, SMOKE_LONG_TOPICS
     POSTS = LONG_TOPICS * LONG_SIZE + (TOPICS - LONG_TOPICS) * SHORT_SIZE
     VARIED_TOPICS, VARIED_MEMBERS = LONG_TOPICS, min(VARIED_MEMBERS, MEMBERS - 1)
@@ -110,11 +123,12 @@ def setup_django(create: bool) -> None:
             exists = None
             # Cached pages are keyed by row revisions, which start again in a new database:
             # forget this database's keys (comcep.cache.db_scoped_key), and only those.
-            import redis
+            if REDIS_URL:
+                import redis
 
-            client = redis.Redis.from_url(REDIS_URL)
-            for cached in client.scan_iter(match=f"*:{name}:*", count=1000):
-                client.delete(cached)
+                client = redis.Redis.from_url(REDIS_URL)
+                for cached in client.scan_iter(match=f"*:{name}:*", count=1000):
+                    client.delete(cached)
         if not exists:
             conn.execute(f'CREATE DATABASE "{name}"')
     import django

@@ -18,7 +18,12 @@ Run from the repository root (PostgreSQL on localhost; redis-server installed):
 
     .venv/bin/python bench/load_bench.py                      # 50 members, 5 minutes
     .venv/bin/python bench/load_bench.py --redis-outage       # Redis away for the middle minute
-    .venv/bin/python bench/load_bench.py --members 5 --duration 20   # a smoke run
+    .venv/bin/python bench/load_bench.py --members 5 --duration 20   # a short run
+    .venv/bin/python bench/load_bench.py --smoke   # 3 members for 4 s in a database of its own:
+                                                   # checks that the bench runs
+
+``--smoke`` asserts no figure: it exits 0 when every request was answered without an error.
+It uses the caller's Redis (REDIS_URL) or none (the broker on disk), never a server of its own.
 
 Environment: BENCH_LOAD_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/comcep_load),
 BENCH_PORT (default 8766).
@@ -91,14 +96,14 @@ class Redis:
             self.process.wait()
 
 
-def environment(redis_port: int) -> dict:
+def environment(redis_url: str) -> dict:
     return {
         **os.environ,
-        "DATABASE_URL": DATABASE_URL, "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0",
+        "DATABASE_URL": DATABASE_URL, "REDIS_URL": redis_url, "CELERY_BROKER_DIR": str(WORK / "broker"),
         "DJANGO_SETTINGS_MODULE": "comcep.settings", "COMCEP_LOCAL": "1", "DJANGO_DEBUG": "0",
         "SECURE_SSL_REDIRECT": "0", "SECURE_COOKIES": "0", "STATICFILES_MANIFEST": "0",
         "ALLOWED_HOSTS": "127.0.0.1", "LOG_LEVEL": "WARNING", "EMAIL_URL": f"filemail://{WORK / 'mail'}",
-        "CELERY_TASK_DEFAULT_QUEUE": "load-bench", "ACCOUNT_RATE_LIMITS_ENABLED": "0",
+        "CELERY_TASK_DEFAULT_QUEUE": f"load-bench-{os.getpid()}", "ACCOUNT_RATE_LIMITS_ENABLED": "0",
     }
 
 
@@ -210,7 +215,7 @@ class Member(threading.Thread):
         self.topics, self.categories, self.results, self.until = topics, categories, results, until
         self.rng = random.Random(seed)
         self.think = think
-        self.next_reply = time.monotonic() + self.rng.uniform(0, 30)
+        self.next_reply = time.monotonic() + self.rng.uniform(0, min(30, until - time.monotonic()))
         self.connection = None
 
     def request(self, page: str, method: str, path: str, body: str | None = None) -> tuple[int, str]:
@@ -299,11 +304,22 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--think", type=float, default=0.5,
                         help="seconds each member waits between two pages (0: as fast as possible)")
+    parser.add_argument("--smoke", action="store_true",
+                        help="3 members, 3 topics, 4 s of load, in a database of its own (dropped at exit)")
     args = parser.parse_args()
 
-    redis = Redis(free_port())
-    redis.start()
-    env = environment(redis.port)
+    global DATABASE_URL
+    if args.smoke:
+        import smoke
+
+        DATABASE_URL = smoke.create_database(smoke.database_url("load"))
+        args.members, args.topics, args.duration, args.think, args.workers = 3, 3, 4, 0.2, 1
+        args.redis_outage, redis = False, None
+        env = environment(os.environ.get("REDIS_URL", ""))
+    else:
+        redis = Redis(free_port())
+        redis.start()
+        env = environment(f"redis://127.0.0.1:{redis.port}/0")
     setup_django(env)
     log("Seeding")
     ids = seed(args.members, args.topics)
@@ -323,7 +339,8 @@ def main() -> None:
     web = subprocess.Popen([gunicorn, "comcep.wsgi", "-w", str(args.workers), "-b", f"127.0.0.1:{PORT}",
                             "--log-level", "warning"], cwd=ROOT, env=env, start_new_session=True)
     worker = subprocess.Popen([sys.executable, "-m", "celery", "-A", "comcep", "worker", "--beat",
-                               "--pool=threads", "--concurrency=4", "-Q", "load-bench", "--loglevel=WARNING",
+                               "--pool=threads", "--concurrency=4", "-Q", env["CELERY_TASK_DEFAULT_QUEUE"],
+                               "--loglevel=WARNING",
                                "--schedule", str(WORK / "beat-schedule")],
                               cwd=ROOT, env=env, start_new_session=True,
                               stdout=(WORK / "worker.log").open("w"), stderr=subprocess.STDOUT)
@@ -361,7 +378,7 @@ def main() -> None:
             time.sleep(1)
         load_end_backlog = backlog
         log("Load over; waiting for the outbox to drain (up to 3 minutes)")
-        deadline = time.monotonic() + 180
+        deadline = time.monotonic() + (60 if args.smoke else 180)
         while time.monotonic() < deadline:
             if not unsent.exists():
                 break
@@ -387,6 +404,10 @@ def main() -> None:
               f"{load_end_backlog}, after draining {produced.count() - sent}")
         print(f"Emails produced: {produced.count()}, marked sent: {sent}, written by the mail backend: "
               f"{files} ({distinct} distinct Message-IDs, {files - distinct} duplicates)")
+        if args.smoke:
+            if results.errors or not total:
+                raise SystemExit(f"smoke run: {total} requests, {sum(results.errors.values())} errors")
+            print("smoke run: every request answered")
     finally:
         for process in (web, worker):
             os.killpg(process.pid, signal.SIGTERM)
@@ -395,7 +416,8 @@ def main() -> None:
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
-        redis.kill()
+        if redis:
+            redis.kill()
         shutil.rmtree(WORK, ignore_errors=True)
 
 

@@ -4,6 +4,8 @@ Uses the benchmark database seeded by ``bench/forum_bench.py`` and member #1's s
 
     .venv/bin/python bench/profile_page.py /forum/sujet/1/?page=1            # ms per request
     .venv/bin/python bench/profile_page.py /forum/sujet/1/?page=1 --profile  # and the top functions
+    .venv/bin/python bench/profile_page.py --smoke  # a tiny forum in its own database, a few
+                                                    # requests, every option: checks that it runs
 """
 
 from __future__ import annotations
@@ -23,12 +25,23 @@ import forum_bench  # noqa: E402  (sets the environment before Django loads)
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("path")
+    parser.add_argument("path", nargs="?", default="/forum/sujet/1/?page=1")
     parser.add_argument("-n", type=int, default=300)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--cpu", action="store_true",
+                        help="profile CPU time rather than wall time (waits on the database and the cache "
+                             "then count for nothing: steadier on a busy machine)")
     parser.add_argument("--queries", action="store_true", help="print the SQL of one request")
+    parser.add_argument("--smoke", action="store_true",
+                        help="seed forum_bench's tiny forum in a database of its own (dropped at exit) "
+                             "and run 3 requests with --queries and --profile; asserts no figure")
     args = parser.parse_args()
-    forum_bench.setup_django(create=False)
+    if args.smoke:
+        forum_bench.use_smoke_data("profile")
+        args.n, args.queries, args.profile = 3, True, True
+    forum_bench.setup_django(create=args.smoke)
+    if args.smoke:
+        forum_bench.seed()
     from django.core.handlers.wsgi import WSGIHandler
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -63,7 +76,7 @@ def main() -> None:
     print(f"{args.path}: {wall / args.n * 1000:.2f} ms per request, "
           f"{cpu / args.n * 1000:.2f} ms CPU in-process, {len(request())} bytes")
     if args.profile:
-        profiler = cProfile.Profile()
+        profiler = cProfile.Profile(time.process_time) if args.cpu else cProfile.Profile()
         profiler.enable()
         for _ in range(args.n):
             request()

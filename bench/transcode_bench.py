@@ -3,6 +3,7 @@
     .venv/bin/python bench/transcode_bench.py [--seconds 60] [--runs 1]
     DATABASE_URL=postgres://…/comcep_resources REDIS_URL=redis://…/3 \
         .venv/bin/python bench/transcode_bench.py --worker
+    .venv/bin/python bench/transcode_bench.py --smoke   # a 1 s clip, both ways: checks that it runs
 
 Makes a 1280x720 25 fps clip with ffmpeg's test sources (testsrc + sine), then
 runs what the worker's job runs — probe, the 360p and 720p H.264/AAC
@@ -13,7 +14,8 @@ With ``--worker`` it runs the real thing instead: a Celery worker process
 video row made in the (migrated) database of DATABASE_URL; the rows are
 deleted afterwards. It reports seconds of video transcoded per second of wall
 time, and the peak resident memory of the worker process and of its ffmpeg
-children, sampled every 50 ms. Not a test: nothing is asserted.
+children, sampled every 50 ms. Not a test: nothing is asserted. ``--smoke`` runs a 1 s clip
+through both, the worker on a database of its own beside DATABASE_URL's (migrated, dropped at exit).
 """
 
 from __future__ import annotations
@@ -133,17 +135,26 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--worker", action="store_true",
                         help="through a real Celery worker (needs DATABASE_URL, migrated)")
+    parser.add_argument("--smoke", action="store_true",
+                        help="a 1 s clip, once in a job process and once through a real worker")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "comcep.settings")
     os.environ.setdefault("COMCEP_LOCAL", "1")  # a benchmark on this checkout, not a deployment
-    if args.worker:
+    if args.smoke:
+        import smoke
+
+        args.seconds, args.runs = 1, 1
+        os.environ["DATABASE_URL"] = smoke.create_database(smoke.database_url("transcode"))
+        smoke.migrate()
+    if args.worker or args.smoke:
         from resources import transcoding
 
         with tempfile.TemporaryDirectory() as folder:
             folder = Path(folder)
             source = transcoding.generate_test_clip(folder / "source-720p.mp4", seconds=args.seconds)
             run_real_worker(source, folder, args.runs)
-        return
+        if not args.smoke:
+            return
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "comcep.settings")
     os.environ.setdefault("COMCEP_LOCAL", "1")  # a benchmark on this checkout, not a deployment

@@ -1,6 +1,7 @@
 """Memory of a large video upload: the body streams to a temporary file on disk.
 
     .venv/bin/python bench/transcode_upload_bench.py [--mib 2048]
+    .venv/bin/python bench/transcode_upload_bench.py --smoke   # 4 MiB: checks that it runs
 
 Feeds a multipart body of the given size, generated on the fly, through
 Django's multipart parser with the upload handler that the video upload view
@@ -67,8 +68,12 @@ def peak_mib() -> float:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--mib", type=int, default=2048, help="size of the uploaded file")
+    parser.add_argument("--smoke", action="store_true", help="a 4 MiB upload; asserts no figure")
     args = parser.parse_args()
+    if args.smoke:
+        args.mib = 4
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "comcep.settings")
+    os.environ.setdefault("COMCEP_LOCAL", "1")  # a benchmark on this checkout, not a deployment
     os.environ.setdefault("DATABASE_URL", "postgres://bench@127.0.0.1:1/bench")  # never connected
     import django
 

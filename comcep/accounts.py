@@ -14,7 +14,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from comcep import identity, notifications, roles
+from comcep import identity, navigation, notifications, roles
 
 # Roles that see real identities: their accounts need TOTP before any queue opens.
 MFA_ROLES = frozenset({roles.Role.OPERATOR_MANAGER, roles.Role.PLATFORM_MANAGER})
@@ -79,20 +79,18 @@ def end_all_sessions(user) -> None:
 
 
 def landing_url(user) -> str:
-    """Where a person lands after signing in, by role."""
+    """Where a person lands after signing in: the first landing page registered by the apps
+    (``navigation.register_landing``) that is theirs, the community's for its members, else home."""
     user_roles = roles.roles_of(user)
-    if roles.Role.OPERATOR_MANAGER in user_roles:
-        return reverse("enrolment:operator_queue")
-    if roles.Role.PLATFORM_MANAGER in user_roles:
-        return reverse("enrolment:platform_queue")
-    if roles.is_community_member(user):
+    community_member = roles.is_community_member(user)
+    for landing in navigation.landings():
+        if community_member and landing.rank >= navigation.COMMUNITY_LANDING_RANK:
+            break
+        if landing.is_for(user, user_roles):
+            return reverse(landing.url_name)
+    if community_member:
         member = identity.member_of(user)
         if member is None or not member.has_pseudonym:
             return reverse("choose_pseudonym")
         return reverse("community")
-    if roles.Role.REGIONAL_STAFF in user_roles:
-        return reverse("resources:actions_manage")
-    if getattr(user, "is_authenticated", False) and hasattr(user, "application"):
-        # An applicant not (or no longer) admitted follows their application.
-        return reverse("enrolment:status")
     return reverse("home")

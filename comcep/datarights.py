@@ -35,6 +35,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from comcep import jobs, notifications
 from comcep.audit import record
@@ -314,10 +315,6 @@ def purge_identity(closure_id: int) -> bool:
         return True
 
 
-def is_closed(user) -> bool:
-    return ClosedAccount.objects.filter(user_id=getattr(user, "pk", None)).exists()
-
-
 # --- The former member -------------------------------------------------------------------------
 
 FORMER_MEMBER_EMAIL = "ancien-membre@comcep.invalid"
@@ -344,10 +341,10 @@ def former_member() -> Member:
 
 @dataclass(frozen=True)
 class Retention:
-    what: str
-    why: str
+    what: StrOrPromise
+    why: StrOrPromise
     setting: str | None  # the days setting; None when the period is not a number of days
-    period: str = ""
+    period: StrOrPromise = ""
 
     @property
     def days(self) -> int | None:

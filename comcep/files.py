@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import quote
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.http import FileResponse, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 
@@ -39,7 +41,10 @@ def neutral_name(title: str, extension: str, *, fallback: str = "fichier") -> st
     return f"{slugify(title)[:80] or fallback}{extension}"
 
 
-def protect(response: HttpResponse) -> HttpResponse:
+_Response = TypeVar("_Response", bound=HttpResponseBase)
+
+
+def protect(response: _Response) -> _Response:
     """The headers every served upload carries, whatever its status."""
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = UPLOAD_POLICY
@@ -92,7 +97,7 @@ def ranged_file_response(request, handle, *, content_type: str, download_name: s
             start, end = 0, size - 1
         if start > end or start >= size:
             handle.close()
-            response = HttpResponse(status=416)
+            response: HttpResponseBase = HttpResponse(status=416)
             response["Content-Range"] = f"bytes */{size}"
             return protect(response)
         handle.seek(start)
@@ -152,7 +157,7 @@ def _signed_url(handle, *, content_type: str, attachment: bool,
     """
     storage = getattr(handle, "storage", None)  # a FieldFile, or a comcep.storage.StoredFile
     sign = getattr(storage, "signed_url", None)
-    if sign is None:
+    if storage is None or sign is None:
         return None
     url = sign(handle.name, content_type=content_type,
                content_disposition=content_disposition_header(attachment, download_name or ""))

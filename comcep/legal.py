@@ -78,10 +78,6 @@ def publish(*, kind: str, body: str, actor: User) -> LegalDocument:
     return document
 
 
-def history(kind: str):
-    return LegalDocument.objects.filter(kind=kind).order_by("-version")
-
-
 # --- Charter acceptance -----------------------------------------------------------------------
 
 def _charter_key() -> str:

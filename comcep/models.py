@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from comcep import pseudonyms
 
 
-class UserManager(BaseUserManager):
+class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
     def _create_user(self, email: str, password: str | None, **extra):
@@ -40,7 +40,7 @@ class UserManager(BaseUserManager):
 class User(AbstractUser):
     """An account. Holds the real identity, which only managers ever see."""
 
-    username = None
+    username = None  # type: ignore[assignment]  # the stubs cannot express a removed field
     email = models.EmailField(_("adresse e-mail professionnelle"), unique=True)
 
     USERNAME_FIELD = "email"

@@ -11,6 +11,7 @@ import os
 import secrets
 from email.utils import parseaddr
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import environ
@@ -245,7 +246,7 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"  # never served publicly: private files go through views
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     # The local disk, files written whole or not at all (comcep/storage.py).
     "default": {"BACKEND": "comcep.storage.MediaStorage"},
     "staticfiles": {

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+import secrets
+import struct
+import time
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.adapter import get_adapter
 from allauth.mfa.models import Authenticator
-from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
-from allauth.mfa.totp.internal.auth import TOTP
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -33,11 +39,28 @@ APPLICATIONS = [
 ]
 
 
+def totp_code(secret: str, at: float | None = None) -> str:
+    """The code an authenticator app shows for ``secret`` (base32) at ``at`` (now by default):
+    RFC 6238 with HMAC-SHA1, the period and number of digits of the MFA settings."""
+    period, digits = getattr(settings, "MFA_TOTP_PERIOD", 30), getattr(settings, "MFA_TOTP_DIGITS", 6)
+    counter = int(time.time() if at is None else at) // period
+    key = base64.b32decode(secret, casefold=True)
+    digest = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    value = struct.unpack(">I", digest[offset:offset + 4])[0] & 0x7FFFFFFF
+    return f"{value % 10 ** digits:0{digits}d}"
+
+
 def ensure_totp(user: User) -> None:
-    """TOTP with the known demo secret, plus recovery codes, through allauth's API."""
-    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
-        TOTP.activate(user, DEMO_TOTP_SECRET)
-    RecoveryCodes.activate(user)
+    """TOTP with the known demo secret, plus recovery codes, stored as allauth's own activation
+    stores them: its Authenticator model, secrets encrypted by its MFA adapter."""
+    adapter = get_adapter()
+    Authenticator.objects.get_or_create(
+        user=user, type=Authenticator.Type.TOTP,
+        defaults={"data": {"secret": adapter.encrypt(DEMO_TOTP_SECRET)}})
+    Authenticator.objects.get_or_create(
+        user=user, type=Authenticator.Type.RECOVERY_CODES,
+        defaults={"data": {"seed": adapter.encrypt(secrets.token_hex(40)), "used_mask": 0}})
 
 
 def _email(first: str, last: str) -> str:

@@ -136,10 +136,6 @@ class Application(models.Model):
         return f"candidature #{self.pk}"
 
     @property
-    def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}"
-
-    @property
     def email_domain(self) -> str:
         return self.email.rsplit("@", 1)[-1].lower()
 

@@ -7,8 +7,9 @@ class ForumConfig(AppConfig):
     verbose_name = _("Forum")
 
     def ready(self) -> None:
-        from comcep import navigation
+        from comcep import extras, navigation
         from comcep.roles import Role
+        from forum import extras as forum_extras
         from forum import signals
 
         signals.connect()
@@ -19,6 +20,10 @@ class ForumConfig(AppConfig):
         datarights.register("forum", export=forum_data.export, erase=forum_data.erase,
                             purge_expired=forum_data.purge_expired)
 
+        extras.register("resources.resource", slot="related", template="forum/partials/_cited_in.html",
+                        context=forum_extras.citing_topics)
+
+        navigation.register_fixed("forum:notifications")  # a link of forum/base.html
         navigation.register(_("Forum"), "forum:index", roles=Role.COMMUNITY,
                             description=_("Échanges de pratiques, questions vives du métier, "
                                           "sessions d'experts."))

@@ -10,19 +10,22 @@ is escaped by the templates; ``body_html`` was sanitised by nh3 when the post wa
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
+from html import escape
 from typing import NamedTuple
 
 from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timesince import timesince
+from django.utils.timesince import TIME_STRINGS, timesince
 from django.utils.translation import gettext as _
+from markupsafe import Markup
 
 from comcep import roles
-from comcep.jinja2 import PkUrl, template
+from comcep.jinja2 import PkUrl, macros, template
 from forum import permissions
 from forum.models import Topic
 from forum.pages import PostView, TopicRow, short_month_names
@@ -99,9 +102,39 @@ def posts(request, topic: Topic, items: list[PostView], reader: Reader) -> SafeS
         "restore": PkUrl("forum:post_restore"),
         "redact": PkUrl("forum:post_redact"),
     }
-    html = template("forum/_posts.html").render(
-        {"entries": entries, "urls": urls, "csrf": get_token(request)})
-    return mark_safe(html)  # noqa: S308  (escaped by the template; body_html sanitised on write)
+    article, csrf = macros("forum/_posts.html").article, get_token(request)
+    drawn: dict[tuple, list] = {}
+    out = []
+    for post, can in entries:
+        # The posts of a page show in a few ways only: each is drawn once, then filled.
+        way = (can, post.is_hidden, bool(post.thanks_count))
+        pieces = drawn.get(way)
+        if pieces is None:
+            pieces = drawn[way] = _ARTICLE_MARKER.split(str(article(
+                _MARKED_POST._replace(is_hidden=post.is_hidden,
+                                      thanks_count=_MARKED_POST.thanks_count if post.thanks_count else 0),
+                can, urls, csrf)))
+        parts = {"n": str(post.number), "p": str(post.pk), "c": str(post.thanks_count),
+                 "r": escape(post.hidden_reason), "a": post.author_html, "s": post.stamp_html,
+                 "b": post.body_html}
+        out.append(pieces[0])
+        for index in range(1, len(pieces), 2):
+            out.append(parts[pieces[index]])
+            out.append(pieces[index + 1])
+        out.append("\n")
+    # Escaped by the template (hidden_reason here, as the template would); the shared parts
+    # were drawn by templates when the page was built, body_html sanitised on write.
+    return mark_safe("".join(out))  # noqa: S308
+
+
+# Markers in the place of a post's own parts: its number, key, thanks count, the reason it
+# was hidden, its author, its date and its text (the last three are markup already).
+_MARKED_POST = PostView(
+    pk="\x00p\x00", topic_id=0, number="\x00n\x00", author_id=0, created_at=None, is_hidden=False,
+    hidden_reason="\x00r\x00", thanks_count="\x00c\x00", author_html=Markup("\x00a\x00"),
+    stamp_html=Markup("\x00s\x00"), body_html=Markup("\x00b\x00"),
+)
+_ARTICLE_MARKER = re.compile("\x00([pnrcasb])\x00")
 
 
 def thanks_button(request, post, *, can_thank: bool, thanked: bool) -> SafeString:
@@ -113,15 +146,41 @@ def thanks_button(request, post, *, can_thank: bool, thanked: bool) -> SafeStrin
     return mark_safe(html)  # noqa: S308  (escaped by the template)
 
 
+class _OncePerNumber:
+    """One of timesince's strings ("%(num)d minutes"), translated once per number for a page
+    rather than once per row."""
+
+    __slots__ = ("string", "done")
+
+    def __init__(self, string):
+        self.string, self.done = string, {}
+
+    def __mod__(self, values: dict) -> str:
+        text = self.done.get(values["num"])
+        if text is None:
+            text = self.done[values["num"]] = self.string % values
+        return text
+
+
 def topic_rows(rows: list[TopicRow], last_read: dict[int, int]) -> SafeString:
     """A topic list: the shared rows, with the reader's unread marks."""
     now = timezone.now()
+    last_activity = _("%(who)s, il y a %(when)s")
+    time_strings = {name: _OncePerNumber(string) for name, string in TIME_STRINGS.items()}
     entries = [
-        (row, last_read.get(row.pk), _("%(who)s, il y a %(when)s") % {
-            "who": row.last_poster, "when": timesince(row.last_post_at, now, depth=1)})
+        (row, last_read.get(row.pk), last_activity % {
+            "who": row.last_poster,
+            "when": timesince(row.last_post_at, now, time_strings=time_strings, depth=1)})
         for row in rows
     ]
     return mark_safe(template("forum/_topic_rows.html").render({"entries": entries}))  # noqa: S308
+
+
+def category_list(categories) -> SafeString:
+    """The categories on the forum's index, with their counts."""
+    html = template("forum/_categories.html").render({
+        "categories": categories, "category_url": PkUrl("forum:category", placeholder="zz-placeholder-zz")})
+    return mark_safe(html)  # noqa: S308  (escaped by the template)
 
 
 def search_results(results) -> SafeString:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from functools import cache
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -16,13 +17,10 @@ from django.utils.translation import gettext as _
 from comcep import antivirus, images
 from comcep.models import Member
 from forum.models import Attachment, Draft, Post
-from forum.rendering import ATTACHMENT_PREFIX
+from forum.rendering import attachment_prefix
 
 MAX_BYTES = 5 * 1024 * 1024
 FORMATS = ("JPEG", "PNG", "WEBP")  # read; what is written is JPEG or PNG (comcep.images)
-# How an attachment appears in a text: the URL of forum:attachment, /forum/images/<pk>.<ext>,
-# as the upload view hands it to the editor.
-ATTACHMENT_URL_RE = re.compile(re.escape(ATTACHMENT_PREFIX) + r"(\d+)\.(\w{1,5})\b")
 # An upload that no post has taken up after this long was abandoned.
 UNUSED_AFTER = timedelta(hours=24)
 
@@ -59,7 +57,14 @@ def markdown_for(url: str, description: str) -> str:
 
 def attachments_in(text: str) -> set[tuple[int, str]]:
     """The (id, extension) pairs of the attachments a text shows."""
-    return {(int(pk), ext) for pk, ext in ATTACHMENT_URL_RE.findall(text)}
+    return {(int(pk), ext) for pk, ext in _attachment_url_re().findall(text)}
+
+
+@cache
+def _attachment_url_re() -> re.Pattern:
+    """How an attachment appears in a text: the URL of forum:attachment, /forum/images/<pk>.<ext>,
+    as the upload view hands it to the editor."""
+    return re.compile(re.escape(attachment_prefix()) + r"(\d+)\.(\w{1,5})\b")
 
 
 def link_attachments(post: Post) -> int:
@@ -93,7 +98,7 @@ def delete_unused_attachments(*, now=None) -> int:
         return 0
     in_drafts = set()
     drafts = Draft.objects.filter(member_id__in={uploader for _pk, _ext, uploader in candidates},
-                                  body__contains=ATTACHMENT_PREFIX).values_list("member_id", "body")
+                                  body__contains=attachment_prefix()).values_list("member_id", "body")
     for member_id, body in drafts:
         in_drafts |= {(pk, ext, member_id) for pk, ext in attachments_in(body)}
     return sum(_delete_unused(pk, cutoff) for pk, ext, uploader in candidates

@@ -7,6 +7,9 @@ list pages read one row per topic and never count.
 
 from __future__ import annotations
 
+import re
+
+from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
@@ -221,6 +224,45 @@ class PostRevision(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+
+# A link of a post's rendered text to a library page: relative (as the cards are), or absolute
+# to this site. Recognised by its path only, as the cards are.
+RESOURCE_LINK_RE = re.compile(r'href="(?P<origin>https?://[^/"]+)?/ressources/(?P<pk>\d+)/')
+
+
+def cited_resource_ids(html: str) -> set[int]:
+    own = settings.SITE_URL.rstrip("/")
+    return {int(match["pk"]) for match in RESOURCE_LINK_RE.finditer(html)
+            if not match["origin"] or match["origin"].rstrip("/") == own}
+
+
+class ResourceCitationManager(models.Manager):
+    def record(self, post: Post, *, new: bool = False) -> None:
+        """Make ``post``'s citations those of its text (no query for a new post with no link)."""
+        cited = cited_resource_ids(post.body_html)
+        if cited:
+            resources = self.model._meta.get_field("resource").related_model
+            cited = set(resources.objects.filter(pk__in=cited).values_list("pk", flat=True))
+        if not new:
+            self.filter(post=post).exclude(resource_id__in=cited).delete()
+        self.bulk_create([self.model(post=post, resource_id=pk) for pk in sorted(cited)],
+                         ignore_conflicts=True)
+
+
+class ResourceCitation(models.Model):
+    """A post that links to a library resource, written with the post (``forum.services``), so a
+    resource's page finds the topics that cite it through an index rather than by reading every
+    post's text."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="resource_citations")
+    resource = models.ForeignKey("resources.Resource", on_delete=models.CASCADE,
+                                 related_name="forum_citations")
+
+    objects = ResourceCitationManager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["resource", "post"], name="one_citation_per_post")]
 
 
 class Reaction(models.Model):

@@ -5,7 +5,7 @@ of a list) is built once and kept in the shared cache, under a key that carries 
 topic's or the category's ``revision``: every write that changes what others see moves
 the revision in its transaction (``forum.services``), so a stale page is never served and
 nothing needs to be deleted. What belongs to the reader (read marks, thanks given,
-watching, favourites) comes from one small query per page, written once here rather than
+watching) comes from one small query per page, written once here rather than
 built by the ORM on each request: on these pages, compiling the queries cost more than
 running them.
 """
@@ -25,10 +25,10 @@ from django.db import connection
 from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.formats import date_format
-from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from comcep.cache import LocalCopies, db_scoped_key
+from comcep.jinja2 import PkUrl, filler, macros
 from comcep.models import Member
 from forum.models import Category, Post, Topic, TopicKind
 from forum.queries import POSTS_PER_PAGE, TOPICS_PER_PAGE, page_slice
@@ -42,7 +42,7 @@ local_copies = LocalCopies(size=200)
 # Bump when the markup built here changes: pages cached by the previous release are then
 # left to expire instead of being served. The shape of the cached tuples is in the key too,
 # so that a release that changes them never unpickles the old ones.
-MARKUP_VERSION = 3
+MARKUP_VERSION = 4
 
 
 @cache
@@ -108,7 +108,6 @@ def _topic_sql() -> str:
     from taggit.models import Tag, TaggedItem
 
     from forum.models import Reaction, TopicRead, WatchedTopic
-    from privatespace.models import Favourite
 
     columns = ", ".join(f"t.{name}" for name in TOPIC_FIELDS)
     return (
@@ -117,8 +116,6 @@ def _topic_sql() -> str:
         f" WHERE r.topic_id = t.id AND r.member_id = %(member)s), "
         f"EXISTS (SELECT 1 FROM {WatchedTopic._meta.db_table} w "
         f" WHERE w.topic_id = t.id AND w.member_id = %(member)s), "
-        f"(SELECT f.id FROM {Favourite._meta.db_table} f WHERE f.owner_id = %(user)s "
-        f" AND f.content_type_id = %(topic_type)s AND f.object_id = t.id LIMIT 1), "
         f"ARRAY(SELECT tag.name FROM {TaggedItem._meta.db_table} ti JOIN {Tag._meta.db_table} tag "
         f" ON tag.id = ti.tag_id WHERE ti.object_id = t.id AND ti.content_type_id = %(topic_type)s "
         f" ORDER BY tag.name), "
@@ -133,12 +130,13 @@ def _topic_sql() -> str:
 def topic_for_reader(member: Member, pk: int) -> Topic:
     """The topic with its category, tags, and the reader's state; Http404 when there is none.
 
-    Sets ``last_read`` (None when never opened), ``watching``, ``favourite_id``,
-    ``tag_names``, ``thanked_numbers`` (the posts the reader thanked) and
-    ``unread_notifications`` (the count in the page header).
+    Sets ``last_read`` (None when never opened), ``watching``, ``tag_names``,
+    ``thanked_numbers`` (the posts the reader thanked) and ``unread_notifications`` (the count
+    in the page header). What other apps show with the topic (a favourite button) reads its
+    own state, through ``comcep.extras``.
     """
     with connection.cursor() as cursor:
-        cursor.execute(_topic_sql(), {"member": member.pk, "user": member.user_id, "topic": pk,
+        cursor.execute(_topic_sql(), {"member": member.pk, "topic": pk,
                                       "topic_type": ContentType.objects.get_for_model(Topic).pk})
         row = cursor.fetchone()
     if row is None:
@@ -147,7 +145,7 @@ def topic_for_reader(member: Member, pk: int) -> Topic:
     topic = Topic.from_db(connection.alias, TOPIC_FIELDS, row[:n])
     category = Category.from_db(connection.alias, ["id", "name", "slug"], (topic.category_id, *row[n:n + 2]))
     Topic.category.field.set_cached_value(topic, category)
-    (topic.last_read, topic.watching, topic.favourite_id, topic.tag_names,
+    (topic.last_read, topic.watching, topic.tag_names,
      thanked, topic.unread_notifications) = row[n + 2:]
     topic.thanked_numbers = frozenset(thanked)
     return topic
@@ -169,26 +167,33 @@ def _build_post_views(topic: Topic, page: int) -> list[PostView]:
                      "hidden_reason", "thanks_count", "body_html", "author__pseudonym",
                      "author__public_id")
     )
-    edited = escape(_("modifié"))
-    # "j M Y H:i", with the month names of the active language looked up once.
-    months = short_month_names()
+    # The macros of jinja2/forum/_post_parts.html, drawn once for all the posts of the page.
+    author = filler("forum/_post_parts.html", "author", 2)
+    stamps = {edited: filler("forum/_post_parts.html", "stamp", 5, edited=edited) for edited in (False, True)}
+    # "j M Y H:i", with the month names of the active language looked up once (unescaped:
+    # the template escapes them).
+    months = [date_format(datetime(2000, m, 1), "M") for m in range(1, 13)]
+    post_url, history_url = PkUrl("forum:post"), PkUrl("forum:post_history")
+    member_url = PkUrl("forum:member", placeholder=_PUBLIC_ID_PLACEHOLDER)
+    zone = timezone.get_current_timezone()
     views = []
     for (pk, topic_id, number, author_id, created_at, edited_at, is_hidden, hidden_reason, thanks_count,
          body_html, pseudonym, author_public_id) in rows:
-        when = timezone.localtime(created_at)
-        stamp = (f'<a class="muted post-link" href="/forum/message/{pk}/">#{number} · '
-                 f'<time datetime="{when.isoformat()}">{when.day} {months[when.month - 1]} {when.year} '
-                 f"{when:%H:%M}</time></a>")
-        if edited_at:
-            stamp += f'<a class="muted small" href="/forum/message/{pk}/historique/">{edited}</a>'
+        when = created_at.astimezone(zone)
+        shown = f"{when.day} {months[when.month - 1]} {when.year} {when:%H:%M}"
         views.append(PostView(
             pk=pk, topic_id=topic_id, number=number, author_id=author_id, created_at=created_at,
             is_hidden=is_hidden, hidden_reason=hidden_reason, thanks_count=thanks_count,
-            author_html=(f'<a class="author" href="/forum/membres/{author_public_id}/">'
-                         f"{escape(pseudonym)}</a>"),
-            stamp_html=stamp, body_html=body_html,
+            author_html=author(member_url(author_public_id), pseudonym),
+            stamp_html=stamps[bool(edited_at)](post_url(pk), history_url(pk), str(number),
+                                               when.replace(microsecond=0).isoformat(), shown),
+            body_html=body_html,
         ))
     return views
+
+
+# A public identifier no member has (the route accepts only well-formed ones), for PkUrl.
+_PUBLIC_ID_PLACEHOLDER = "z" * 16
 
 
 # --- A topic list -----------------------------------------------------------------------
@@ -241,35 +246,48 @@ def category_rows(category: Category, page: int) -> list[TopicRow]:
     return _shared(_cache_key("rows", category.pk, category.revision, page), build)
 
 
+def latest_rows(categories: list[Category], page: int) -> tuple[list[TopicRow], bool]:
+    """A page of the topics of every category by last activity (the forum's index), and whether
+    a next page exists, from the shared cache.
+
+    Keyed by the revision of every category: a change to any row of a list moves the revision
+    of its category. Their names and slugs are in the key too, since these rows show them.
+    """
+    revisions = "-".join(f"{c.pk}.{c.revision}" for c in categories)
+    names = zlib.crc32(repr([(c.slug, c.name) for c in categories]).encode())
+
+    def build() -> tuple[list[TopicRow], bool]:
+        topics = list(Topic.objects.for_list()[page_slice(page, TOPICS_PER_PAGE, extra=1)])
+        return topic_rows(topics[:TOPICS_PER_PAGE], show_category=True), len(topics) > TOPICS_PER_PAGE
+
+    return _shared(_cache_key("latest", revisions, f"{names:08x}", page), build)
+
+
 def topic_rows(topics, *, show_category: bool = False) -> list[TopicRow]:
     """Rows from topics read with ``Topic.objects.for_list()``."""
-    pinned, locked, question, solved = (escape(_("épinglé")), escape(_("verrouillé")), escape(_("question")),
-                                        escape(_("résolue")))
+    parts = macros("forum/_topic_row_parts.html")
+    topic_url, tag_url = PkUrl("forum:topic"), PkUrl("forum:tag", placeholder=_TAG_PLACEHOLDER)
+    category_url = PkUrl("forum:category", placeholder=_TAG_PLACEHOLDER) if show_category else None
     rows = []
     for topic in topics:
-        marks = []
-        if topic.is_pinned:
-            marks.append(f'<span class="badge" title="{pinned}">📌 {pinned}</span>')
-        if topic.is_locked:
-            marks.append(f'<span class="badge badge-muted">🔒 {locked}</span>')
-        if topic.kind == TopicKind.QUESTION:
-            marks.append(f'<span class="badge badge-question">'
-                         f'{"✔ " + solved if topic.accepted_post_id else question}</span>')
-        marks.append(f'<a class="topic-title" href="/forum/sujet/{topic.pk}/">{escape(topic.title)}</a>')
-        meta = []
-        if show_category:
-            meta.append(f'<a href="/forum/categorie/{topic.category.slug}/">'
-                        f"{escape(topic.category.name)}</a> · ")
-        for tag in topic.tag_names or ():
-            meta.append(f'<a class="tag" href="/forum/mots-cles/{quote(tag, safe="")}/">#{escape(tag)}</a> ')
+        tags = [(tag_url(quote(tag, safe="")), tag) for tag in topic.tag_names or ()]
+        if category_url:
+            meta = parts.meta(category_url(topic.category.slug), topic.category.name, tags)
+        else:
+            meta = parts.meta(None, None, tags)
         rows.append(TopicRow(
             pk=topic.pk, post_count=topic.post_count, last_post_at=topic.last_post_at,
             last_poster=topic.last_poster.pseudonym if topic.last_poster else "",
-            main_html=" ".join(marks), meta_html="".join(meta),
+            main_html=str(parts.main(topic, topic_url(topic.pk), topic.kind == TopicKind.QUESTION)),
+            meta_html=str(meta),
             replies=escape(ngettext("%(n)s réponse", "%(n)s réponses", topic.reply_count)
                            % {"n": topic.reply_count}),
         ))
     return rows
+
+
+# A slug no route's prefix contains, for PkUrl.
+_TAG_PLACEHOLDER = "zz-placeholder-zz"
 
 
 def last_read_of(member: Member, topic_ids) -> dict[int, int]:

@@ -12,15 +12,35 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from html import escape
 
 import nh3
+from django.urls import reverse
 from markdown_it import MarkdownIt
 
-ATTACHMENT_PREFIX = "/forum/images/"
+from comcep.jinja2 import PkUrl, macros
+
 MENTION_RE = re.compile(r"@\[([^\[\]\n]{2,40})\]|@([^\W_][\w.\-]{1,39})")
-# Quoting another post writes a link to its permalink; that is how a quote is recognised.
-QUOTE_LINK_RE = re.compile(r"/forum/message/(\d+)/")
+
+
+@cache
+def attachment_prefix() -> str:
+    """Where attached images are served from (forum:attachment), "/forum/images/"."""
+    return reverse("forum:attachment_upload")
+
+
+@cache
+def quote_link_re() -> re.Pattern:
+    """A link to a post's permalink (forum:post): quoting a post writes one, that is how a
+    quote is recognised."""
+    url = PkUrl("forum:post")
+    return re.compile(re.escape(url.head) + r"(\d+)" + re.escape(url.tail))
+
+
+@cache
+def _member_url() -> PkUrl:
+    return PkUrl("forum:member", placeholder="z" * 16)  # a well-formed public id, which the route needs
 # A link to a library resource alone in its paragraph becomes a card. Recognised by its
 # path only (/ressources/<id>/, or /ressources/<id>/a/<seconds>/ for a video at a moment),
 # so the forum never depends on the library's code.
@@ -79,15 +99,14 @@ def _mention_rule(state, silent: bool) -> bool:
 
 def _render_mention(self, tokens, idx, options, env) -> str:
     meta = tokens[idx].meta
-    return (f'<a class="mention" href="/forum/membres/{escape(meta["public_id"])}/">@'
-            f"{escape(meta['pseudonym'])}</a>")
+    return str(macros("forum/_post_parts.html").mention(_member_url()(meta["public_id"]), meta["pseudonym"]))
 
 
 def _render_image(self, tokens, idx, options, env) -> str:
     token = tokens[idx]
     src = token.attrGet("src") or ""
     alt = self.renderInlineAsText(token.children or [], options, env)
-    if src.startswith(ATTACHMENT_PREFIX) and ".." not in src:
+    if src.startswith(attachment_prefix()) and ".." not in src:
         return f'<img src="{escape(src)}" alt="{escape(alt)}" loading="lazy">'
     # A remote image would let its host see who reads the post: show a plain link instead.
     return escape(f"[image : {alt}]")
@@ -129,7 +148,7 @@ def quoted_post_ids(text: str) -> set[int]:
     ids = set()
     for line in text.splitlines():
         if line.lstrip().startswith(">"):
-            ids.update(int(n) for n in QUOTE_LINK_RE.findall(line))
+            ids.update(int(n) for n in quote_link_re().findall(line))
     return ids
 
 
@@ -146,7 +165,7 @@ def sanitise(html: str) -> str:
 
 
 def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
-    if tag == "img" and attribute == "src" and not value.startswith(ATTACHMENT_PREFIX):
+    if tag == "img" and attribute == "src" and not value.startswith(attachment_prefix()):
         return None
     if attribute == "class" and not re.fullmatch(r"[\w\- ]{0,80}", value):
         return None

@@ -16,8 +16,9 @@ from __future__ import annotations
 import importlib
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
-from functools import lru_cache
+from datetime import UTC, date, datetime, timedelta
+from functools import cache, lru_cache
+from typing import NamedTuple
 
 from django.contrib.postgres.search import SearchRank
 from django.db import connection, transaction
@@ -25,9 +26,10 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.html import escape
 
+from comcep.models import Member
 from comcep.search import SEARCH_CONFIG, clean_query, french_query
 from forum import permissions
-from forum.models import Post
+from forum.models import Category, Post, Topic
 
 # How many of the newest matching posts are ranked.
 RANK_WINDOW = 500
@@ -40,6 +42,40 @@ ENOUGH_CANDIDATES = 40
 START, STOP = "\x02", "\x03"
 
 
+class ResultCategory(NamedTuple):
+    name: str
+    slug: str
+
+
+class ResultTopic(NamedTuple):
+    pk: int
+    title: str
+    kind: str
+    category: ResultCategory
+
+
+class ResultAuthor(NamedTuple):
+    pk: int
+    pseudonym: str
+
+
+class SearchResult(NamedTuple):
+    """A matching post as a list of results shows it."""
+
+    pk: int
+    number: int
+    created_at: datetime
+    topic: ResultTopic
+    author: ResultAuthor
+    rank: float
+    excerpt_html: str  # escaped, the matches in <mark>
+
+
+# Before any post: the whole forum as a recency window, so that every window runs one statement
+# (and the value that marks the window's parameter in it).
+_EVERYTHING = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 @dataclass
 class Filters:
     q: str = ""
@@ -50,7 +86,7 @@ class Filters:
     until: date | None = None
 
 
-def search_posts(filters: Filters, *, limit: int = 20):
+def search_posts(filters: Filters, *, limit: int = 20) -> list[SearchResult]:
     """Ranked matching posts with a highlighted excerpt; an empty list for an empty query."""
     if not clean_query(filters.q):
         return []
@@ -68,7 +104,7 @@ def search_posts(filters: Filters, *, limit: int = 20):
         return results
 
 
-def _search_posts(filters: Filters, *, limit: int):
+def _search_posts(filters: Filters, *, limit: int) -> list[SearchResult]:
     query = french_query(filters.q)
     base = permissions.filter_searchable_posts(Post.objects.filter(search_vector=query))
     if filters.category:
@@ -83,44 +119,63 @@ def _search_posts(filters: Filters, *, limit: int):
         base = base.filter(created_at__date__gte=filters.since)
     if filters.until:
         base = base.filter(created_at__date__lte=filters.until)
+    # Compiled once for every window: the window's start is the one parameter that changes.
+    sql, params = _rank_sql(base.filter(created_at__gte=_EVERYTHING), query)
+    at = next(index for index, value in enumerate(params) if value == _EVERYTHING)
     ranks: dict[int, float] = {}
     for days in (None,) if filters.since or filters.until else RECENCY_WINDOWS:
-        scoped = base if days is None else base.filter(created_at__gte=timezone.now() - timedelta(days=days))
-        ranks, candidates = _rank(scoped, query, limit)
+        params[at] = _EVERYTHING if days is None else timezone.now() - timedelta(days=days)
+        ranks, candidates = _rank(sql, params, limit)
         if candidates >= ENOUGH_CANDIDATES:
             break
     if not ranks:
         return []
-    results = list(
-        Post.objects.filter(pk__in=ranks)
-        .select_related("topic", "topic__category", "author")
-        .only("pk", "topic_id", "number", "author_id", "body", "created_at", "topic__title", "topic__kind",
-              "topic__category__name", "topic__category__slug", "author__pseudonym")
-    )
-    results.sort(key=lambda post: (-ranks[post.pk], -post.created_at.timestamp()))
+    with connection.cursor() as cursor:
+        cursor.execute(_results_sql(), [list(ranks)])
+        rows = cursor.fetchall()
+    rows.sort(key=lambda row: (-ranks[row[0]], -row[4].timestamp()))
     # Headlines are costly: only for the page shown.
-    for post, excerpt in zip(results, _headlines([post.body for post in results], filters.q), strict=True):
-        post.rank = ranks[post.pk]
-        post.excerpt_html = highlight(restore_accents(excerpt, post.body))
-    return results
+    excerpts = _headlines([row[3] for row in rows], filters.q)
+    return [
+        SearchResult(pk=pk, number=number, created_at=created_at,
+                     topic=ResultTopic(topic_id, title, kind, ResultCategory(category_name, category_slug)),
+                     author=ResultAuthor(author_id, pseudonym), rank=ranks[pk],
+                     excerpt_html=highlight(restore_accents(excerpt, body)))
+        for (pk, topic_id, number, body, created_at, title, kind, category_name, category_slug, author_id,
+             pseudonym), excerpt in zip(rows, excerpts, strict=True)
+    ]
 
 
-def _rank(matching, query, limit: int) -> tuple[dict[int, float], int]:
-    """The best ``limit`` of the RANK_WINDOW newest ``matching`` posts, and how many were ranked.
+@cache
+def _results_sql() -> str:
+    """What a result shows of its post, topic, category and author."""
+    return (
+        f"SELECT p.id, p.topic_id, p.number, p.body, p.created_at, t.title, t.kind, c.name, c.slug, "
+        f"p.author_id, m.pseudonym FROM {Post._meta.db_table} p "
+        f"JOIN {Topic._meta.db_table} t ON t.id = p.topic_id "
+        f"JOIN {Category._meta.db_table} c ON c.id = t.category_id "
+        f"JOIN {Member._meta.db_table} m ON m.id = p.author_id WHERE p.id = ANY(%s)"
+    )
 
-    One round trip: the newest matches are ranked as they are picked (their vectors are
-    read once), then ordered by the database. The filters are composed by the ORM; the
-    outer query, which the ORM cannot write over a sliced queryset, is written here.
+
+def _rank_sql(matching, query) -> tuple[str, list]:
+    """The statement that ranks the RANK_WINDOW newest ``matching`` posts, keeping the best.
+
+    The newest matches are ranked as they are picked (their vectors are read once), then
+    ordered by the database. The filters are composed by the ORM; the outer query, which
+    the ORM cannot write over a sliced queryset, is written here.
     """
     newest = (matching.annotate(rank=SearchRank(F("search_vector"), query))
               .order_by("-created_at").values("pk", "rank", "created_at")[:RANK_WINDOW])
     sql, params = newest.query.sql_with_params()
+    return (f"SELECT newest.pk, newest.rank, count(*) OVER () FROM ({sql}) newest "
+            f"ORDER BY newest.rank DESC, newest.created_at DESC LIMIT %s"), list(params)
+
+
+def _rank(sql: str, params: list, limit: int) -> tuple[dict[int, float], int]:
+    """The best ``limit`` posts of the window, and how many were ranked: one round trip."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT newest.pk, newest.rank, count(*) OVER () FROM ({sql}) newest "
-            f"ORDER BY newest.rank DESC, newest.created_at DESC LIMIT %s",
-            [*params, limit],
-        )
+        cursor.execute(sql, [*params, limit])
         rows = cursor.fetchall()
     return {pk: rank for pk, rank, _count in rows}, (rows[0][2] if rows else 0)
 

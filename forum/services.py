@@ -8,6 +8,7 @@ its number, so two replies at once never share one.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -31,6 +32,7 @@ from forum.models import (
     NotificationKind,
     Post,
     PostRevision,
+    ResourceCitation,
     Topic,
     TopicKind,
     WatchedCategory,
@@ -89,7 +91,14 @@ def check_rate_limit(member: Member, *, now=None) -> None:
         )
 
 
-def _add_post(*, actor: Member, topic: Topic, body: str, reply_to: Post | None, now) -> Post:
+class WrittenPost(NamedTuple):
+    """A post just saved, with what its text's rendering found (mentions, quotes) to notify."""
+
+    post: Post
+    rendered: rendering.Rendered
+
+
+def _add_post(*, actor: Member, topic: Topic, body: str, reply_to: Post | None, now) -> WrittenPost:
     rendered = render_body(body)
     locked = Topic.objects.select_for_update().only("pk", "post_count", "title").get(pk=topic.pk)
     number = locked.post_count + 1
@@ -98,13 +107,13 @@ def _add_post(*, actor: Member, topic: Topic, body: str, reply_to: Post | None, 
         body_html=rendered.html, created_at=now, headline=topic.title if number == 1 else "",
     )
     images.link_attachments(post)
+    ResourceCitation.objects.record(post, new=True)
     Topic.objects.filter(pk=topic.pk).update(post_count=number, last_post_at=now, last_poster=actor,
                                              revision=NEXT_REVISION)
     Category.objects.filter(pk=topic.category_id).update(post_count=F("post_count") + 1,
                                                          last_post_at=now, revision=NEXT_REVISION)
     topic.post_count, topic.last_post_at, topic.last_poster = number, now, actor
-    post._rendered = rendered
-    return post
+    return WrittenPost(post, rendered)
 
 
 @transaction.atomic
@@ -120,11 +129,11 @@ def create_topic(*, actor: Member, category: Category, title: str, body: str,
     if tags:
         topic.tags.set(list(tags))
     Category.objects.filter(pk=category.pk).update(topic_count=F("topic_count") + 1)
-    post = _add_post(actor=actor, topic=topic, body=body, reply_to=None, now=now)
+    post, rendered = _add_post(actor=actor, topic=topic, body=body, reply_to=None, now=now)
     WatchedTopic.objects.get_or_create(member=actor, topic=topic)
     mark_read(actor, topic, post.number)
     Draft.objects.filter(member=actor, category=category, topic=None).delete()
-    notify.post_created(post, rendered=post._rendered, new_topic=True)
+    notify.post_created(post, rendered=rendered, new_topic=True)
     return topic
 
 
@@ -139,16 +148,16 @@ def create_post(*, actor: Member, topic: Topic, body: str, reply_to: Post | None
         check_rate_limit(actor)
     if reply_to is not None and reply_to.topic_id != topic.pk:
         reply_to = None
-    post = _add_post(actor=actor, topic=topic, body=body, reply_to=reply_to, now=timezone.now())
+    post, rendered = _add_post(actor=actor, topic=topic, body=body, reply_to=reply_to, now=timezone.now())
     WatchedTopic.objects.get_or_create(member=actor, topic=topic)
     mark_read(actor, topic, post.number)
     Draft.objects.filter(member=actor, topic=topic).delete()
-    notify.post_created(post, rendered=post._rendered, new_topic=False)
+    notify.post_created(post, rendered=rendered, new_topic=False)
     return post
 
 
 @transaction.atomic
-def edit_post(*, actor: Member, post: Post, body: str) -> Post:
+def edit_post(*, post: Post, body: str) -> Post:
     """Keep the former text as a revision, then render the new one.
 
     Members the new text mentions or quotes, and the previous one did not, are told as they
@@ -164,6 +173,7 @@ def edit_post(*, actor: Member, post: Post, body: str) -> Post:
     post.edited_at = timezone.now()
     post.save(update_fields=["body", "body_html", "edited_at"])
     images.link_attachments(post)
+    ResourceCitation.objects.record(post)
     _topic_pages_changed(post.topic_id)
     notify.post_edited(post, before=before, after=after)
     return post
@@ -177,18 +187,19 @@ def mark_read(member: Member, topic: Topic, number: int) -> None:
     reader does not wait for a flush on every first visit. Within a write (a new post), it
     commits durably with that write.
     """
-    sql = (
-        "INSERT INTO forum_topicread (member_id, topic_id, last_read_number) VALUES (%s, %s, %s) "
+    upsert = (
+        "INSERT INTO forum_topicread (member_id, topic_id, last_read_number) SELECT %s, %s, %s{source} "
         "ON CONFLICT (topic_id, member_id) DO UPDATE SET last_read_number = "
         "GREATEST(forum_topicread.last_read_number, EXCLUDED.last_read_number)"
     )
-    if connection.in_atomic_block:
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [member.pk, topic.pk, number])
-        return
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL synchronous_commit = off")
-        cursor.execute(sql, [member.pk, topic.pk, number])
+    with connection.cursor() as cursor:
+        if connection.in_atomic_block:
+            cursor.execute(upsert.format(source=""), [member.pk, topic.pk, number])
+        else:
+            # One statement, its own transaction: set_config(…, true) holds until it commits,
+            # and a page view costs one round trip rather than four (BEGIN, SET, INSERT, COMMIT).
+            cursor.execute("WITH lazy AS (SELECT set_config('synchronous_commit', 'off', true)) "
+                           + upsert.format(source=" FROM lazy"), [member.pk, topic.pk, number])
 
 
 @transaction.atomic
@@ -295,6 +306,9 @@ def hide_post(*, actor: Member, post: Post, reason: str) -> bool:
         return False
     post.is_hidden, post.hidden_reason = True, reason
     _topic_pages_changed(post.topic_id)
+    # A hidden post cannot stay the answer readers are pointed to: the topic is open again.
+    if Topic.objects.filter(pk=post.topic_id, accepted_post=post).update(accepted_post=None):
+        _topic_list_changed(post.topic.category_id)
     _resolve_flags(post, actor, FlagStatus.UPHELD)
     _log(actor, ModerationAction.Action.HIDE, post.topic, post, reason)
     notify.send(recipients=[post.author_id], kind=NotificationKind.MODERATION, actor=None,
@@ -358,6 +372,7 @@ def redact_post(*, actor: Member, post: Post, passages: list[str], reason: str =
             topic.title = other.headline = title
         other.body, other.body_html = body, render_body(body).html
         other.save(update_fields=["body", "body_html", "headline"])
+        ResourceCitation.objects.record(other)
         _log(actor, ModerationAction.Action.REDACT, topic, other, reason, original_body=original)
         changed.append(other)
     if changed:

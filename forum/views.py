@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse, JsonResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -93,10 +92,12 @@ def _topics_across_categories(request, topics, page: int) -> dict:
 @community_required
 def index(request):
     """The categories, then the topics of every category by last activity."""
-    categories = list(Category.objects.select_related("region"))
+    categories = list(Category.objects.all())
+    page = _page_number(request)
+    rows, has_next = pages.latest_rows(categories, page)
     return render(request, "forum/index.html", _context(
-        request, categories=categories,
-        **_topics_across_categories(request, Topic.objects.for_list(), _page_number(request)),
+        request, categories_html=html.category_list(categories), page=page, has_next=has_next,
+        topic_rows=_topic_list(_member(request), rows),
     ))
 
 
@@ -265,7 +266,7 @@ def post_edit(request, pk):
     permissions.check_edit_post(request.user, post)
     form = forms.EditForm(request.POST or None, initial={"body": post.body})
     if request.method == "POST" and form.is_valid():
-        services.edit_post(actor=_member(request), post=post, body=form.cleaned_data["body"])
+        services.edit_post(post=post, body=form.cleaned_data["body"])
         messages.success(request, _("Votre message est modifié."))
         return redirect("forum:post", pk=post.pk)
     return render(request, "forum/post_edit.html", _context(request, post=post, form=form,
@@ -295,8 +296,7 @@ def post_thank(request, pk):
         thanked = True
     post.refresh_from_db(fields=["thanks_count"])
     if request.htmx:
-        return HttpResponse(html.thanks_button(post, get_token(request), html.PostLabels.current(),
-                                               can_thank=True, thanked=thanked))
+        return HttpResponse(html.thanks_button(request, post, can_thank=True, thanked=thanked))
     return redirect("forum:post", pk=post.pk)
 
 

@@ -7,11 +7,17 @@ class PrivatespaceConfig(AppConfig):
     verbose_name = _("Espace privé")
 
     def ready(self) -> None:
-        from comcep import datarights, navigation
+        from comcep import datarights, extras, navigation
         from comcep.roles import Role
         from privatespace import datarights as private_data
+        from privatespace import extras as private_extras
 
         datarights.register("espace-prive", export=private_data.export, erase=private_data.erase)
+
+        # The favourite button, shown by the pages of what a member may keep.
+        for model in private_extras.FAVOURITE_MODELS:
+            extras.register(model, slot="actions", template="privatespace/partials/_favourite_button.html",
+                            context=private_extras.favourite_extra)
 
         navigation.register(
             _("Mon espace privé"), "privatespace:home", roles=Role.COMMUNITY,

@@ -214,7 +214,7 @@ def edit_course(request, pk: int):
                       initial={"title": course.title, "summary": course.summary})
     if request.method == "POST" and form.is_valid():
         try:
-            courses.update_course(course, actor=request.user, title=form.cleaned_data["title"],
+            courses.update_course(course, title=form.cleaned_data["title"],
                                   summary=form.cleaned_data["summary"], cover=form.cleaned_data["cover"],
                                   remove_cover=form.cleaned_data["remove_cover"])
         except ValidationError as error:
@@ -256,7 +256,7 @@ def publish_course(request, pk: int):
 @require_POST
 def delete_course(request, pk: int):
     course = permissions.get_editable_course(request.user, pk)
-    courses.delete_course(course, actor=request.user)
+    courses.delete_course(course)
     messages.success(request, _("Cours supprimé."))
     return redirect("privatespace:my_courses")
 
@@ -286,7 +286,7 @@ def add_module(request, pk: int):
     course = permissions.get_editable_course(request.user, pk)
     form = ModuleForm(request.POST)
     if form.is_valid():
-        courses.add_module(course, actor=request.user, title=form.cleaned_data["title"])
+        courses.add_module(course, title=form.cleaned_data["title"])
         messages.success(request, _("Module ajouté."))
     else:
         messages.error(request, _("Donnez un titre au module."))
@@ -298,7 +298,7 @@ def edit_module(request, pk: int):
     module = permissions.get_editable_module(request.user, pk)
     form = ModuleForm(request.POST or None, initial={"title": module.title})
     if request.method == "POST" and form.is_valid():
-        courses.rename_module(module, actor=request.user, title=form.cleaned_data["title"])
+        courses.rename_module(module, title=form.cleaned_data["title"])
         messages.success(request, _("Module renommé."))
         return redirect(_builder(module.course))
     return render(request, "privatespace/module_form.html", {"module": module, "form": form})
@@ -308,7 +308,7 @@ def edit_module(request, pk: int):
 @require_POST
 def delete_module(request, pk: int):
     module = permissions.get_editable_module(request.user, pk)
-    courses.delete_module(module, actor=request.user)
+    courses.delete_module(module)
     messages.success(request, _("Module supprimé."))
     return redirect(_builder(module.course))
 
@@ -317,7 +317,7 @@ def delete_module(request, pk: int):
 @require_POST
 def move_module(request, pk: int):
     module = permissions.get_editable_module(request.user, pk)
-    courses.move_module(module, actor=request.user, direction=request.POST.get("direction"))
+    courses.move_module(module, direction=request.POST.get("direction"))
     return _moved(request, _builder(module.course) + f"#module-{module.pk}")
 
 
@@ -325,7 +325,7 @@ def move_module(request, pk: int):
 @require_POST
 def reorder_modules(request, pk: int):
     course = permissions.get_editable_course(request.user, pk)
-    courses.reorder_modules(course, actor=request.user, ids=_ids(request))
+    courses.reorder_modules(course, ids=_ids(request))
     return HttpResponse(status=204)
 
 
@@ -422,7 +422,7 @@ def library_search(request):
 @require_POST
 def delete_lesson(request, pk: int):
     lesson = permissions.get_editable_lesson(request.user, pk)
-    courses.delete_lesson(lesson, actor=request.user)
+    courses.delete_lesson(lesson)
     messages.success(request, _("Leçon supprimée."))
     return redirect(_builder(lesson.module.course))
 
@@ -431,7 +431,7 @@ def delete_lesson(request, pk: int):
 @require_POST
 def move_lesson(request, pk: int):
     lesson = permissions.get_editable_lesson(request.user, pk)
-    courses.move_lesson(lesson, actor=request.user, direction=request.POST.get("direction"))
+    courses.move_lesson(lesson, direction=request.POST.get("direction"))
     return _moved(request, _builder(lesson.module.course) + f"#lesson-{lesson.pk}")
 
 
@@ -439,7 +439,7 @@ def move_lesson(request, pk: int):
 @require_POST
 def reorder_lessons(request, pk: int):
     module = permissions.get_editable_module(request.user, pk)
-    courses.reorder_lessons(module, actor=request.user, ids=_ids(request))
+    courses.reorder_lessons(module, ids=_ids(request))
     return HttpResponse(status=204)
 
 
@@ -450,7 +450,7 @@ def add_question(request, pk: int):
     form = QuestionForm(request.POST)
     if form.is_valid():
         try:
-            courses.add_question(lesson, actor=request.user, prompt=form.cleaned_data["prompt"],
+            courses.add_question(lesson, prompt=form.cleaned_data["prompt"],
                                  choices=form.choices())
         except ValidationError as error:
             form.add_error(None, error)
@@ -465,6 +465,6 @@ def add_question(request, pk: int):
 @require_POST
 def delete_question(request, pk: int):
     question = permissions.get_editable_question(request.user, pk)
-    courses.delete_question(question, actor=request.user)
+    courses.delete_question(question)
     messages.success(request, _("Question retirée."))
     return redirect(_quiz_editor(question.lesson_id))

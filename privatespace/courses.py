@@ -82,7 +82,7 @@ def create_course(*, actor, title: str, summary: str = "", cover=None) -> Course
     return course
 
 
-def update_course(course: Course, *, actor, title: str, summary: str, cover=None,
+def update_course(course: Course, *, title: str, summary: str, cover=None,
                   remove_cover: bool = False) -> None:
     course.title = title.strip()
     course.summary = summary.strip()
@@ -119,7 +119,7 @@ def unpublish_course(course: Course, *, actor) -> None:
 
 
 @transaction.atomic
-def delete_course(course: Course, *, actor) -> None:
+def delete_course(course: Course) -> None:
     cover = course.cover.name
     course.delete()
     if cover:
@@ -130,7 +130,7 @@ def delete_course(course: Course, *, actor) -> None:
 
 
 @transaction.atomic
-def add_module(course: Course, *, actor, title: str) -> Module:
+def add_module(course: Course, *, title: str) -> Module:
     last = course.modules.aggregate(m=Max("position"))["m"]
     module = Module.objects.create(course=course, title=title.strip(),
                                    position=0 if last is None else last + 1)
@@ -139,27 +139,27 @@ def add_module(course: Course, *, actor, title: str) -> Module:
 
 
 @transaction.atomic
-def rename_module(module: Module, *, actor, title: str) -> None:
+def rename_module(module: Module, *, title: str) -> None:
     module.title = title.strip()
     module.save(update_fields=["title"])
     touch(module.course)
 
 
 @transaction.atomic
-def delete_module(module: Module, *, actor) -> None:
+def delete_module(module: Module) -> None:
     course = module.course
     module.delete()
     touch(course)
 
 
 @transaction.atomic
-def move_module(module: Module, *, actor, direction: str) -> None:
+def move_module(module: Module, *, direction: str) -> None:
     move(Module.objects.filter(course=module.course_id), module, direction)
     touch(module.course)
 
 
 @transaction.atomic
-def reorder_modules(course: Course, *, actor, ids: list[int]) -> None:
+def reorder_modules(course: Course, *, ids: list[int]) -> None:
     reorder(course.modules.select_for_update(), ids)
     touch(course)
 
@@ -218,26 +218,26 @@ def update_lesson(lesson: Lesson, *, actor, content: LessonContent) -> None:
 
 
 @transaction.atomic
-def delete_lesson(lesson: Lesson, *, actor) -> None:
+def delete_lesson(lesson: Lesson) -> None:
     course = lesson.module.course
     lesson.delete()
     touch(course)
 
 
 @transaction.atomic
-def move_lesson(lesson: Lesson, *, actor, direction: str) -> None:
+def move_lesson(lesson: Lesson, *, direction: str) -> None:
     move(Lesson.objects.filter(module=lesson.module_id), lesson, direction)
     touch(lesson.module.course)
 
 
 @transaction.atomic
-def reorder_lessons(module: Module, *, actor, ids: list[int]) -> None:
+def reorder_lessons(module: Module, *, ids: list[int]) -> None:
     reorder(module.lessons.select_for_update(), ids)
     touch(module.course)
 
 
 @transaction.atomic
-def add_question(lesson: Lesson, *, actor, prompt: str,
+def add_question(lesson: Lesson, *, prompt: str,
                  choices: list[tuple[str, bool, str]]) -> QuizQuestion:
     """A multiple-choice question: ``choices`` are (text, is_correct, feedback)."""
     choices = [(text.strip(), correct, feedback.strip()) for text, correct, feedback in choices
@@ -260,7 +260,7 @@ def add_question(lesson: Lesson, *, actor, prompt: str,
 
 
 @transaction.atomic
-def delete_question(question: QuizQuestion, *, actor) -> None:
+def delete_question(question: QuizQuestion) -> None:
     course = question.lesson.module.course
     question.delete()
     touch(course)

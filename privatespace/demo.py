@@ -71,12 +71,12 @@ def _demo_course(author) -> Course:
         summary="Un parcours court pour réussir le premier rendez-vous : cadre, écoute, plan d'action.",
     )
     for module_title, lessons in MODULES:
-        module = courses.add_module(course, actor=author, title=module_title)
+        module = courses.add_module(course, title=module_title)
         for title, body, questions in lessons:
             lesson = courses.add_lesson(module, actor=author,
                                         content=courses.LessonContent(title=title, body=body))
             for prompt, choices in questions:
-                courses.add_question(lesson, actor=author, prompt=prompt, choices=choices)
+                courses.add_question(lesson, prompt=prompt, choices=choices)
     courses.publish_course(course, actor=author)
     return course
 

@@ -115,7 +115,7 @@ def update_favourite(favourite: Favourite, *, actor, note: str, collection: Coll
     favourite.save(update_fields=["note", "collection"])
 
 
-def remove_favourite(favourite: Favourite, *, actor) -> None:
+def remove_favourite(favourite: Favourite) -> None:
     favourite.delete()
 
 
@@ -140,7 +140,7 @@ def create_collection(*, actor, name: str) -> Collection:
 
 
 @transaction.atomic
-def rename_collection(collection: Collection, *, actor, name: str) -> None:
+def rename_collection(collection: Collection, *, name: str) -> None:
     collection.name = _clean_name(name, _("la collection"))
     try:
         with transaction.atomic():
@@ -149,7 +149,7 @@ def rename_collection(collection: Collection, *, actor, name: str) -> None:
         raise ValidationError(_("Vous avez déjà une collection de ce nom."), code="duplicate") from error
 
 
-def delete_collection(collection: Collection, *, actor) -> None:
+def delete_collection(collection: Collection) -> None:
     """The favourites stay, outside any collection."""
     collection.delete()
 
@@ -202,7 +202,7 @@ def create_folder(*, actor, name: str) -> Folder:
 
 
 @transaction.atomic
-def rename_folder(folder: Folder, *, actor, name: str) -> None:
+def rename_folder(folder: Folder, *, name: str) -> None:
     folder.name = _clean_name(name, _("le dossier"))
     try:
         with transaction.atomic():
@@ -212,7 +212,7 @@ def rename_folder(folder: Folder, *, actor, name: str) -> None:
 
 
 @transaction.atomic
-def delete_folder(folder: Folder, *, actor) -> None:
+def delete_folder(folder: Folder) -> None:
     """Its files are kept, moved back to the top level."""
     folder.files.update(folder=None)
     folder.delete()
@@ -262,7 +262,7 @@ def upload_file(*, actor, uploaded, folder: Folder | None = None, name: str = ""
 
 
 @transaction.atomic
-def rename_file(private_file: PrivateFile, *, actor, name: str) -> None:
+def rename_file(private_file: PrivateFile, *, name: str) -> None:
     private_file.name = _clean_name(name, _("le fichier"))[:180]
     private_file.save(update_fields=["name", "updated_at"])
 
@@ -276,7 +276,7 @@ def move_file(private_file: PrivateFile, *, actor, folder: Folder | None) -> Non
 
 
 @transaction.atomic
-def delete_file(private_file: PrivateFile, *, actor) -> None:
+def delete_file(private_file: PrivateFile) -> None:
     """The row goes now, the stored bytes once the deletion is committed."""
     stored_name = private_file.file.name
     private_file.delete()

@@ -133,7 +133,7 @@ def edit_favourite(request, pk: int):
 def remove_favourite(request, pk: int):
     favourite = permissions.get_own_favourite(request.user, pk)
     obj = favourite.item
-    services.remove_favourite(favourite, actor=request.user)
+    services.remove_favourite(favourite)
     if request.htmx and obj is not None:
         return _button_response(request, obj, fallback="")
     messages.success(request, _("Retiré de vos favoris."))
@@ -161,7 +161,7 @@ def _rename_page(request, obj, rename, *, template: str, done: str, back: str):
     form = NameForm(request.POST or None, initial={"name": obj.name})
     if request.method == "POST" and form.is_valid():
         try:
-            rename(obj, actor=request.user, name=form.cleaned_data["name"])
+            rename(obj, name=form.cleaned_data["name"])
         except ValidationError as error:
             form.add_error("name", error)
         else:
@@ -190,7 +190,7 @@ def edit_collection(request, pk: int):
 @require_POST
 def delete_collection(request, pk: int):
     collection = permissions.get_own_collection(request.user, pk)
-    services.delete_collection(collection, actor=request.user)
+    services.delete_collection(collection)
     messages.success(request, _("Collection supprimée ; ses favoris sont conservés."))
     return redirect("privatespace:favourites")
 
@@ -328,7 +328,7 @@ def rename_file(request, key):
     private_file = permissions.get_own_file(request.user, key)
     form = FileNameForm(request.POST)
     if form.is_valid():
-        services.rename_file(private_file, actor=request.user, name=form.cleaned_data["name"])
+        services.rename_file(private_file, name=form.cleaned_data["name"])
         messages.success(request, _("Fichier renommé."))
     else:
         messages.error(request, _("Donnez un nom au fichier."))
@@ -352,7 +352,7 @@ def move_file(request, key):
 @require_POST
 def delete_file(request, key):
     private_file = permissions.get_own_file(request.user, key)
-    services.delete_file(private_file, actor=request.user)
+    services.delete_file(private_file)
     messages.success(request, _("Fichier supprimé."))
     return redirect("privatespace:files")
 
@@ -400,6 +400,6 @@ def edit_folder(request, pk: int):
 @require_POST
 def delete_folder(request, pk: int):
     folder = permissions.get_own_folder(request.user, pk)
-    services.delete_folder(folder, actor=request.user)
+    services.delete_folder(folder)
     messages.success(request, _("Dossier supprimé ; ses fichiers sont revenus à la racine."))
     return redirect("privatespace:files")

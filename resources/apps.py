@@ -13,6 +13,8 @@ class ResourcesConfig(AppConfig):
 
         datarights.register("ressources", export=library_data.export, erase=library_data.erase)
 
+        navigation.register_landing("resources:actions_manage", rank=60, roles={Role.REGIONAL_STAFF})
+
         navigation.register(_("Ressources"), "resources:list", roles=Role.COMMUNITY,
                             description=_("Vidéos, textes juridiques, documents et liens du métier."))
         navigation.register(_("Actions régionales"), "resources:actions",

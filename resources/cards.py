@@ -1,4 +1,4 @@
-"""What other apps show of the library: link cards, and the forum topics that cite a resource.
+"""What other apps show of the library: link cards.
 
 The forum turns links to ``/ressources/…`` into cards; ``cards_for_paths`` gives
 it what a card needs, for the paths a reader may see, in a fixed number of
@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from django.apps import apps
 from django.urls import reverse
 
 from resources import permissions
@@ -32,13 +31,6 @@ class Card:
         return self.resource.get_absolute_url()
 
     @property
-    def poster_url(self) -> str:
-        video = self.resource.cached_video()
-        if video is None or not video.poster:
-            return ""
-        return reverse("resources:media", args=[self.resource.pk, "poster.jpg"])
-
-    @property
     def start_label(self) -> str:
         minutes, seconds = divmod(self.start, 60)
         return f"{minutes}:{seconds:02d}"
@@ -56,22 +48,3 @@ def cards_for_paths(user, paths: list[str]) -> list[Card]:
     found = Resource.objects.for_listing().in_bulk([pk for pk, _start in wanted])
     return [Card(found[pk], start) for pk, start in wanted
             if pk in found and permissions.can_view(user, found[pk])]
-
-
-def citing_topics(resource: Resource, *, user, limit: int = 10) -> list:
-    """Forum topics with a visible post that links to ``resource``, for a reader who may see the
-    community (one query; none without a forum)."""
-    if not permissions.can_see_community_content(user):
-        return []
-    try:
-        post_model = apps.get_model("forum", "Post")
-    except LookupError:
-        return []
-    field_names = {f.name for f in post_model._meta.get_fields()}
-    if not {"body", "topic", "is_hidden"} <= field_names:
-        return []
-    topic_model = post_model._meta.get_field("topic").related_model
-    base = f"/ressources/{resource.pk}/"
-    posts = post_model.objects.filter(is_hidden=False, body__contains=base)
-    return list(topic_model.objects.filter(pk__in=posts.values("topic_id"))
-                .order_by("-pk")[:limit])

@@ -88,11 +88,13 @@ VTT = ("WEBVTT\n\n00:00.000 --> 00:02.000\nBonjour et bienvenue.\n\n"
        "00:02.000 --> 00:04.000\nVoici une séquence de démonstration.\n")
 
 # (title, days from now, start hour, hours, online, place, capacity)
+# (title, weeks ahead, weekday (0 = Monday), hour, hours, online, place, capacity): working days,
+# whatever day the demo is seeded.
 ACTIONS = [
-    ("Atelier : accompagner les reconversions", 12, 9, 3, False, "Rennes — Carif-Oref Bretagne", 20),
-    ("Webinaire : les nouveautés du CPF", 19, 14, 2, True, "", 100),
-    ("Journée régionale des conseillers CEP", 33, 9, 8, False, "Brest — Le Quartz", 150),
-    ("Analyse de pratiques : l'entretien difficile", 47, 10, 3, False, "Vannes", 12),
+    ("Atelier : accompagner les reconversions", 2, 1, 9, 3, False, "Rennes — Carif-Oref Bretagne", 20),
+    ("Webinaire : les nouveautés du CPF", 3, 3, 14, 2, True, "", 100),
+    ("Journée régionale des conseillers CEP", 5, 0, 9, 8, False, "Brest — Le Quartz", 150),
+    ("Analyse de pratiques : l'entretien difficile", 7, 4, 10, 3, False, "Vannes", 12),
 ]
 
 
@@ -140,10 +142,12 @@ def _actions(accounts: DemoAccounts, themes) -> None:
     region = Region.objects.get(code=PILOT_REGION)
     staff = accounts.regional_staff
     today = timezone.localdate()
-    for title, days, hour, hours, online, place, capacity in ACTIONS:
+    this_monday = today - timedelta(days=today.weekday())
+    for title, weeks, weekday, hour, hours, online, place, capacity in ACTIONS:
         if Resource.objects.filter(title=title, kind=Kind.ACTION).exists():
             continue
-        start = timezone.make_aware(datetime.combine(today + timedelta(days=days), time(hour)))
+        start = timezone.make_aware(datetime.combine(this_monday + timedelta(weeks=weeks, days=weekday),
+                                                    time(hour)))
         resource = Resource(kind=Kind.ACTION, title=title, region=region, public=Public.COUNSELLORS,
                             summary=f"{title}. Action de professionnalisation proposée par le "
                                     "Carif-Oref de Bretagne aux conseillers CEP de la région.",

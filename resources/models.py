@@ -300,9 +300,6 @@ class Chapter(models.Model):
 
 
 class ActionQuerySet(models.QuerySet):
-    def upcoming(self):
-        return self.filter(ends_at__gte=timezone.now())
-
     def with_saved_by(self, user):
         return self.annotate(
             saved=Exists(SavedAction.objects.filter(action=OuterRef("pk"), user=user))

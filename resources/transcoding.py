@@ -200,6 +200,8 @@ def transcode(
     watchdog.daemon = True
     watchdog.start()
     stderr_tail: list[str] = []
+    # Both pipes were asked for above.
+    assert process.stdout is not None and process.stderr is not None
 
     def read_stderr():
         for line in process.stderr:

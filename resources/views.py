@@ -27,7 +27,7 @@ from comcep.models import Region
 from comcep.permissions import community_required, role_required
 from comcep.roles import Role
 from comcep.storage import StoredFile
-from resources import cards, conf, ics, permissions, services
+from resources import conf, ics, permissions, services
 from resources.forms import (
     ActionForm,
     CancelActionForm,
@@ -115,7 +115,6 @@ def resource_detail(request, pk: int, start: int | None = None):
         "can_withdraw": permissions.can_withdraw(request.user, resource),
         "can_retry_video": permissions.can_retry_video(request.user, video),
         "start_at": start if start is not None else _start_time(request.GET.get("t")),
-        "citing_topics": cards.citing_topics(resource, user=request.user),
         "caption_form": CaptionForm() if video and can_edit else None,
         "chapters_form": ChaptersForm(initial={"chapters": "\n".join(
             f"{c.start_label} {c.title}" for c in video.chapters.all())}) if video and can_edit else None,

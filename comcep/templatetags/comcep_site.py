@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 
+from comcep import extras
+
 register = template.Library()
 
 
@@ -24,6 +26,12 @@ def apply_url() -> str:
         return reverse(name)
     except NoReverseMatch:
         return ""
+
+
+@register.simple_tag(takes_context=True)
+def object_extras(context, obj, slot: str):
+    """What other apps registered to show with ``obj`` in ``slot`` (``comcep.extras``)."""
+    return extras.render(context.get("request"), obj, slot)
 
 
 @register.filter

@@ -459,7 +459,6 @@ ALLOWED = {
     "comcep/roles.py": "badges: which members hold the expert or moderator role",
     "comcep/views.py": "the signed-in person creates their own member when choosing a pseudonym",
     "enrolment/transitions.py": "admission creates the member of the admitted account",
-    "forum/pages.py": "the reader's own account id, for their own read marks",
     "privatespace/courses.py": "a course author sees followers' pseudonyms (never their account)",
     "templates/privatespace/catalogue.html": "a course's author shown by pseudonym",
     "templates/privatespace/course_detail.html": "a course's author shown by pseudonym",

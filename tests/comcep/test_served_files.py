@@ -80,7 +80,7 @@ def test_a_lesson_file_and_a_cover_another_member_fetches(alice, bob, client_for
     own_file = services.upload_file(actor=alice, uploaded=pdf_upload())
     picture = services.upload_file(actor=alice, uploaded=png_upload())
     course = make_course(alice, modules=1, quiz=False)
-    courses.update_course(course, actor=alice, title=course.title, summary=course.summary, cover=png())
+    courses.update_course(course, title=course.title, summary=course.summary, cover=png())
     module = course.modules.get()
     document_lesson = courses.add_lesson(module, actor=alice, content=courses.LessonContent(
         title="Grille", kind="file", own_file=own_file))

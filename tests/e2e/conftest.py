@@ -6,7 +6,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+from importlib.resources import files
 from pathlib import Path
 
 import pytest
@@ -19,6 +21,63 @@ VIEWPORTS = {
     "tablet": {"width": 768, "height": 1024},
     "desktop": {"width": 1280, "height": 800},
 }
+
+
+# Every page a browser test opens is checked as it loads: axe-core's WCAG 2.1 A and AA rules,
+# and nothing wider than the screen. A test fails on what any of its pages breaks.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+PAGE_CHECK = """(() => {
+  if (window.top !== window || !document.contentType.includes("html")) return null;
+  const overflow = document.scrollingElement
+    ? document.scrollingElement.scrollWidth - window.innerWidth : 0;
+  return axe.run(document, {runOnly: {type: "tag", values: %s}, resultTypes: ["violations"]})
+    .then(result => ({
+      url: location.pathname + location.search, width: window.innerWidth, overflow,
+      violations: result.violations.map(v => ({
+        id: v.id, impact: v.impact, help: v.help,
+        nodes: v.nodes.slice(0, 3).map(n => n.target.join(" "))})),
+    }));
+})()""" % json.dumps(AXE_TAGS)
+ON_LOAD = """window.addEventListener("load", () => {
+  const check = %s;
+  if (check) check.then(report => window.__comcepPageReport(report)).catch(() => {});
+});""" % PAGE_CHECK
+
+
+def page_problems(reports: list[dict]) -> list[str]:
+    problems = []
+    for report in reports:
+        where = f"{report['url']} at {report['width']} px"
+        if report["overflow"] > 0:
+            problems.append(f"{where}: {report['overflow']} px wider than the screen")
+        for violation in report["violations"]:
+            problems.append(f"{where}: axe {violation['id']} ({violation['impact']}): "
+                            f"{violation['help']} — {', '.join(violation['nodes'])}")
+    return sorted(set(problems))
+
+
+@pytest.fixture(autouse=True)
+def every_page_checked(request):
+    """Runs axe and the overflow check on each page the test's ``page`` loads, and on the
+    last one at the end of the test; fails the test on any problem found."""
+    if "page" not in request.fixturenames:
+        yield
+        return
+    page = request.getfixturevalue("page")
+    reports: list[dict] = []
+    page.expose_function("__comcepPageReport", lambda report: reports.append(report))
+    page.add_init_script(script=(files("axe_playwright_python") / "axe.min.js").read_text() + ON_LOAD)
+    yield
+    if page.is_closed():
+        return
+    try:
+        last = page.evaluate(f"() => {PAGE_CHECK}")
+    except Exception:  # the page is closing or not a document: what loaded was checked
+        last = None
+    if last:
+        reports.append(last)
+    if problems := page_problems(reports):
+        pytest.fail("Pages the test opened have problems:\n" + "\n".join(problems), pytrace=False)
 
 
 def pytest_collection_modifyitems(items):

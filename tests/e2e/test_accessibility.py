@@ -222,7 +222,7 @@ def test_a_quiz_on_a_phone_keeps_each_radio_beside_its_label(page, live_server, 
                                                             alice):
     course = make_course(alice)
     lesson = course.modules.first().lessons.first()
-    courses.add_question(lesson, actor=alice, prompt="Quel dispositif proposer en premier ?", choices=[
+    courses.add_question(lesson, prompt="Quel dispositif proposer en premier ?", choices=[
         ("Le projet de transition professionnelle, avec l'accord de l'employeur", True, ""),
         ("Une validation des acquis de l'expérience engagée sans diagnostic préalable", False, ""),
     ])

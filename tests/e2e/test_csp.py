@@ -10,17 +10,15 @@ and so does an HTML response without the policy's header.
 
 from __future__ import annotations
 
-import time
 from collections import deque
 from urllib.parse import urldefrag, urlparse
 
 import pytest
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.core.management import call_command
 from playwright.sync_api import Error as PlaywrightError
 
 from comcep.demo import DEMO_DOMAIN, DEMO_PASSWORD
-from enrolment.demo import DEMO_TOTP_SECRET
+from enrolment.demo import DEMO_TOTP_SECRET, totp_code
 from tests.comcep.test_csp import PER_ROUTE, SKIP, route_key
 from tests.e2e.conftest import VIEWPORTS, sign_in
 
@@ -60,8 +58,7 @@ def sign_in_as(page, live_server, email: str) -> None:
     sign_in(page, live_server, email, DEMO_PASSWORD)
     page.wait_for_load_state()
     if page.locator("#id_code").count():
-        page.locator("#id_code").fill(format_hotp_value(hotp_value(DEMO_TOTP_SECRET,
-                                                                   int(time.time()) // 30)))
+        page.locator("#id_code").fill(totp_code(DEMO_TOTP_SECRET))
         page.locator("#id_code").press("Enter")
         page.wait_for_load_state()
     assert "/compte/login/" not in page.url, email

@@ -274,8 +274,8 @@ def test_the_worker_deletes_images_unused_for_a_day_and_keeps_the_others(client_
     recent = make_attachment(alice, hours_old=2)
     published = make_attachment(alice, hours_old=72, post=post)
     in_a_draft = make_attachment(bob, hours_old=48)
-    Draft.objects.create(member=bob.member, topic=post.topic, body=f"À finir ![x]({images.ATTACHMENT_PREFIX}"
-                                                                   f"{in_a_draft.pk}.{in_a_draft.extension})")
+    in_a_draft_url = reverse("forum:attachment", args=[in_a_draft.pk, in_a_draft.extension])
+    Draft.objects.create(member=bob.member, topic=post.topic, body=f"À finir ![x]({in_a_draft_url})")
     assert stored_path(abandoned).exists()
 
     running = start_worker(tmp_path / "worker", extra_env={"MEDIA_ROOT": str(media_root)})

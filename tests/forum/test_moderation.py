@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from forum.models import Flag, FlagStatus, ModerationAction, Post
+from forum.models import Flag, FlagStatus, ModerationAction, Post, TopicKind
 
 
 def test_a_member_flags_a_post_once(client_for, alice, bob, practices, write):
@@ -100,3 +100,29 @@ def test_a_moderator_merges_two_topics(client_for, alice, bob, mod, practices, w
     assert (practices.topic_count, practices.post_count) == (1, 4)
     assert ModerationAction.objects.get().action == "merge"
     assert client_for(alice).get(reverse("forum:topic_merge", args=[target.pk])).status_code == 403
+
+
+def test_the_flag_page_shows_the_post_as_readers_see_it_not_its_markdown(client_for, alice, bob,
+                                                                         practices, write, reply):
+    post = reply(bob, write(alice, practices), "Un **point** important.")
+
+    page = client_for(alice).get(reverse("forum:post_flag", args=[post.pk])).text
+
+    assert "<strong>point</strong>" in page
+    assert "**point**" not in page
+
+
+def test_a_hidden_accepted_answer_no_longer_solves_its_topic(client_for, alice, bob, mod,
+                                                            practices, write, reply):
+    topic = write(alice, practices, kind=TopicKind.QUESTION)
+    answer = reply(bob, topic, "Voici la réponse.")
+    client_for(alice).post(reverse("forum:post_accept", args=[answer.pk]))
+    topic.refresh_from_db()
+    assert topic.accepted_post == answer
+
+    client_for(mod).post(reverse("forum:post_hide", args=[answer.pk]), {"reason": "Hors sujet."})
+
+    topic.refresh_from_db()
+    assert topic.accepted_post is None
+    page = client_for(bob).get(reverse("forum:topic", args=[topic.pk]) + "?page=1").text
+    assert "résolue" not in page

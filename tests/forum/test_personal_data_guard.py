@@ -160,7 +160,7 @@ def test_a_moderator_masks_the_passages_found(client_for, mod, alice, topic, lea
 def test_a_moderator_masks_a_passage_they_choose_everywhere_it_was_published(
         client_for, mod, bob, alice, topic, reply):
     post = reply(bob, topic, "Elle habite au 12 rue des Lilas à Brest.")
-    services.edit_post(actor=bob.member, post=post, body="Elle habite au 12 rue des Lilas, Brest.")
+    services.edit_post(post=post, body="Elle habite au 12 rue des Lilas, Brest.")
     quoting = reply(alice, topic, "> Elle habite au 12 rue des Lilas, Brest.\n\nMerci.")
     url = reverse("forum:post_redact", args=[post.pk])
 

@@ -29,7 +29,7 @@ def corpus(alice, bob, practices, write, reply):
 def test_accents_and_word_forms_are_folded(corpus):
     results = search.search_posts(search.Filters(q="evaluation competence"))
 
-    assert results and results[0].topic == corpus
+    assert results and results[0].topic.pk == corpus.pk
     # Highlighted on the folded text, shown with its accents.
     assert "<mark>évaluer</mark>" in results[0].excerpt_html
     assert "<mark>compétences</mark>" in results[0].excerpt_html
@@ -51,7 +51,7 @@ def test_filters_by_category_tag_author_and_date(corpus, bob, practices):
     assert len(search.search_posts(search.Filters(q="compétences", tag="BILAN"))) == 2
     assert search.search_posts(search.Filters(q="compétences", tag="cpf")) == []
     only_bob = search.search_posts(search.Filters(q="compétences", author="bob le bâtisseur"))
-    assert [p.author for p in only_bob] == [bob.member]
+    assert [p.author.pk for p in only_bob] == [bob.member.pk]
     tomorrow = today + datetime.timedelta(days=1)
     assert search.search_posts(search.Filters(q="compétences", since=tomorrow)) == []
     assert len(search.search_posts(search.Filters(q="compétences", until=today))) == 2
@@ -107,7 +107,7 @@ def test_an_old_post_is_found_when_the_last_month_has_too_few_matches(alice, pra
     old = write(alice, practices, title="Archives du groupe", body="Un outil ancien : le portfolio.")
     Post.objects.filter(topic=old).update(created_at=timezone.now() - timedelta(days=400))
 
-    assert [p.topic for p in search.search_posts(search.Filters(q="portfolio"))] == [old]
+    assert [p.topic.pk for p in search.search_posts(search.Filters(q="portfolio"))] == [old.pk]
 
 
 def test_excerpts_keep_the_original_accents_and_ligatures(alice, practices, write):

@@ -34,7 +34,7 @@ def test_a_warm_topic_page_shows_every_later_change(client_for, alice, bob, mod,
     reply(mod, topic, "Une réponse arrivée après.")
     assert "Une réponse arrivée après." in page(bob_client, topic)
 
-    services.edit_post(actor=alice.member, post=answer, body="Version corrigée.")
+    services.edit_post(post=answer, body="Version corrigée.")
     text = page(bob_client, topic)
     assert "Version corrigée." in text and "Première version." not in text
 

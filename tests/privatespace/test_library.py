@@ -271,7 +271,7 @@ class TestProposingAFile:
         page = text(client_for(alice).get(private_file.get_absolute_url()))
         assert "Publié dans la bibliothèque" in page
         # The library keeps its own copy: deleting the member's file leaves it whole.
-        services.delete_file(private_file, actor=alice)
+        services.delete_file(private_file)
         resource.refresh_from_db()
         assert resource.document.read() == PDF_BYTES
 

@@ -30,10 +30,10 @@ def alices_space(alice, bob):
     favourite = services.add_favourite(alice, make_course(bob, title="Cours public de Bob", publish=True),
                                        note=SECRETS[1], collection=collection)
     course = courses.create_course(actor=alice, title=SECRETS[3], cover=png_upload())
-    module = courses.add_module(course, actor=alice, title="Module privé")
+    module = courses.add_module(course, title="Module privé")
     lesson = courses.add_lesson(module, actor=alice, content=courses.LessonContent(
         title="Leçon privée", kind="file", own_file=private_file))
-    question = courses.add_question(lesson, actor=alice, prompt="Question privée ?",
+    question = courses.add_question(lesson, prompt="Question privée ?",
                                     choices=[("Oui", True, ""), ("Non", False, "")])
     return {"folder": folder, "file": private_file, "collection": collection, "favourite": favourite,
             "course": course, "module": module, "lesson": lesson, "question": question}

@@ -32,7 +32,7 @@ def export(client, course) -> zipfile.ZipFile:
 def full_course(alice):
     """Two modules: a text lesson with a quiz, a lesson holding one of alice's files; a cover."""
     course = make_course(alice, title="L'entretien & ses étapes <CEP>", modules=2, lessons_per_module=1)
-    courses.update_course(course, actor=alice, title=course.title, summary="", cover=png_upload())
+    courses.update_course(course, title=course.title, summary="", cover=png_upload())
     courses.add_lesson(course.modules.last(), actor=alice, content=courses.LessonContent(
         title="Ma grille d'entretien", kind="file", own_file=make_file(alice)))
     return course

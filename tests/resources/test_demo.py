@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils import timezone
+
 from comcep.demo import seed_accounts
 from resources import demo
 from resources.models import Kind, RegionalAction, Resource, Video, VideoState
@@ -20,6 +22,9 @@ def test_the_demo_has_every_kind_bretagnes_actions_and_two_ready_videos(referenc
     assert set(Resource.objects.values_list("kind", flat=True)) == set(Kind.values)
     actions = RegionalAction.objects.select_related("resource__region")
     assert {action.resource.region.code for action in actions} == {"53"}
+    weekdays = {timezone.localtime(action.starts_at).weekday() for action in actions}
+    assert weekdays and weekdays <= {0, 1, 2, 3, 4}  # counsellors train on working days
+    assert len(weekdays) > 1
     videos = Video.objects.all()
     assert len(videos) == 2
     for video in videos:
