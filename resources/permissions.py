@@ -119,14 +119,5 @@ def check_see_actions(user) -> None:
         raise PermissionDenied
 
 
-def can_see_community_content(user) -> bool:
-    """Forum topics citing a resource are community content: members only.
-
-    Carif-Oref staff, operator managers and the platform manager open resource pages too, but
-    see no pseudonym and nothing of the community.
-    """
-    return roles.is_community_member(user)
-
-
 def can_save_action(user) -> bool:
     return roles.is_community_member(user)
