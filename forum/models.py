@@ -7,9 +7,6 @@ list pages read one row per topic and never count.
 
 from __future__ import annotations
 
-import re
-
-from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
@@ -20,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
 from comcep.models import Member
+from forum import rendering
 
 
 class FrenchVector(Func):
@@ -226,21 +224,10 @@ class PostRevision(models.Model):
         ordering = ["-created_at"]
 
 
-# A link of a post's rendered text to a library page: relative (as the cards are), or absolute
-# to this site. Recognised by its path only, as the cards are.
-RESOURCE_LINK_RE = re.compile(r'href="(?P<origin>https?://[^/"]+)?/ressources/(?P<pk>\d+)/')
-
-
-def cited_resource_ids(html: str) -> set[int]:
-    own = settings.SITE_URL.rstrip("/")
-    return {int(match["pk"]) for match in RESOURCE_LINK_RE.finditer(html)
-            if not match["origin"] or match["origin"].rstrip("/") == own}
-
-
 class ResourceCitationManager(models.Manager):
     def record(self, post: Post, *, new: bool = False) -> None:
         """Make ``post``'s citations those of its text (no query for a new post with no link)."""
-        cited = cited_resource_ids(post.body_html)
+        cited = rendering.cited_resource_ids(post.body_html)
         if cited:
             resources = self.model._meta.get_field("resource").related_model
             cited = set(resources.objects.filter(pk__in=cited).values_list("pk", flat=True))

@@ -48,6 +48,20 @@ RESOURCE_CARD_RE = re.compile(
     r'<p><a href="(?P<origin>https?://[^/"]+)?/ressources/(?P<pk>\d+)/(?:a/(?P<start>\d+)/)?"'
     r' rel="[^"]*">(?P<text>[^<]{1,300})</a></p>'
 )
+# Any link to a library resource in a rendered post, card or not: the resources it cites.
+RESOURCE_LINK_RE = re.compile(r'href="(?P<origin>https?://[^/"]+)?/ressources/(?P<pk>\d+)/')
+
+
+def _is_this_site(origin: str | None) -> bool:
+    """A link's origin is this site's, or it has none (a relative link)."""
+    from django.conf import settings
+
+    return not origin or origin.rstrip("/") == settings.SITE_URL.rstrip("/")
+
+
+def cited_resource_ids(html: str) -> set[int]:
+    """The ids of the library resources that a rendered post links to on this site."""
+    return {int(match["pk"]) for match in RESOURCE_LINK_RE.finditer(html) if _is_this_site(match["origin"])}
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h1", "h2", "h3", "h4", "h5", "h6",
@@ -175,11 +189,9 @@ def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
 
 
 def _resource_card(match: re.Match) -> str:
-    from django.conf import settings
     from django.utils.translation import gettext as _
 
-    origin = match.group("origin")
-    if origin and origin.rstrip("/") != settings.SITE_URL.rstrip("/"):
+    if not _is_this_site(match.group("origin")):
         return match.group(0)  # another site's /ressources/ page: an ordinary link
     start = int(match.group("start") or 0)
     path = f"/ressources/{int(match.group('pk'))}/" + (f"a/{start}/" if start else "")
