@@ -100,8 +100,8 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     list_display = ["kind", "status", "attempts", "created_at", "sent_at"]
     list_filter = ["status", "kind"]
     # Neither the recipient nor the body: a member's email may carry pseudonyms.
-    fields = ["kind", "status", "attempts", "last_error", "created_at", "next_attempt_at", "sent_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("kind", "status", "attempts", "last_error", "created_at",
+                                "next_attempt_at", "sent_at")
 
 
 @admin.register(AuditEvent)

@@ -34,10 +34,10 @@ LAST_NAMES = ["Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Pet
 @dataclass
 class DemoAccounts:
     platform_manager: User
-    operator_managers: dict[str, User] = field(default_factory=dict)
-    regional_staff: User | None = None
-    moderator: User | None = None
-    expert: User | None = None
+    operator_managers: dict[str, User]
+    regional_staff: User
+    moderator: User
+    expert: User
     members: list[User] = field(default_factory=list)
 
     def rows(self) -> list[tuple[str, str]]:
@@ -93,28 +93,26 @@ def seed_accounts() -> DemoAccounts:
     manager = _account(f"gestion@{DEMO_DOMAIN}", "Gaëlle", "Gestion", is_staff=True,
                        is_superuser=True)
     _grant(manager, Role.PLATFORM_MANAGER, None)
-    accounts = DemoAccounts(platform_manager=manager)
-
+    operator_managers = {}
     for operator in operators:
         user = _account(f"responsable.{operator.slug}@{DEMO_DOMAIN}", "Responsable", operator.name)
         if not roles.has_role(user, Role.OPERATOR_MANAGER):
             roles.name_operator_manager(user, operator, actor=manager)
-        accounts.operator_managers[operator.slug] = user
+        operator_managers[operator.slug] = user
 
     staff = _account(f"carif-oref.bretagne@{DEMO_DOMAIN}", "Erwan", "Le Carif")
     if not roles.has_role(staff, Role.REGIONAL_STAFF):
         roles.name_regional_staff(staff, pilot, actor=manager)
-    accounts.regional_staff = staff
 
     moderator = _account(f"animation@{DEMO_DOMAIN}", "Anne", "Animation")
     _member(moderator, "Phare du Forum", operators[0], pilot, manager)
     _grant(moderator, Role.MODERATOR, manager)
-    accounts.moderator = moderator
 
     expert = _account(f"expert@{DEMO_DOMAIN}", "Eric", "Expertise")
     _member(expert, "Docteur Parcours", operators[1], pilot, manager)
     _grant(expert, Role.EXPERT, manager)
-    accounts.expert = expert
+    accounts = DemoAccounts(platform_manager=manager, operator_managers=operator_managers,
+                            regional_staff=staff, moderator=moderator, expert=expert)
 
     regions = list(Region.objects.filter(code__in=[PILOT_REGION, *OPEN_REGIONS]))
     for index, pseudonym in enumerate(MEMBER_PSEUDONYMS):

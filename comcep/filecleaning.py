@@ -24,6 +24,7 @@ import subprocess
 import tempfile
 import zipfile
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -180,6 +181,11 @@ def clean_bytes(data: bytes, *, name: str = "") -> bytes:
 # --- Images -------------------------------------------------------------------------------
 
 
+# Pillow's save options per format: what keeps quality while writing a fresh file.
+_SAVE_OPTIONS: dict[str, dict[str, Any]] = {
+    "JPEG": {"quality": 92, "optimize": True}, "WEBP": {"quality": 90},
+    "PNG": {"optimize": True}, "GIF": {"optimize": True},
+}
 _IMAGE_TYPES = {"JPEG": ("jpg", "image/jpeg"), "PNG": ("png", "image/png"),
                 "GIF": ("gif", "image/gif"), "WEBP": ("webp", "image/webp")}
 
@@ -222,9 +228,7 @@ def clean_image_file(data: bytes) -> tuple[bytes, str, str]:
                 converted = images._in_srgb(upright)
                 # A fresh image holds the pixels and nothing else.
                 clean = Image.frombytes(converted.mode, converted.size, converted.tobytes())
-                options = {"JPEG": {"quality": 92, "optimize": True}, "WEBP": {"quality": 90},
-                           "PNG": {"optimize": True}, "GIF": {"optimize": True}}[fmt]
-                clean.save(out, format=fmt, **options)
+                clean.save(out, format=fmt, **_SAVE_OPTIONS[fmt])
             extension, content_type = _IMAGE_TYPES[fmt]
             return out.getvalue(), extension, content_type
     except ValidationError:
@@ -495,7 +499,7 @@ def _rels_base(rels_name: str) -> PurePosixPath:
 def _resolve(base: PurePosixPath, target: str) -> str:
     if target.startswith("/"):
         return target.lstrip("/")
-    parts = []
+    parts: list[str] = []
     for part in (base / target).parts:
         if part == "..":
             if parts:

@@ -59,7 +59,7 @@ def _size(handle) -> int:
 
 
 def ranged_file_response(request, handle, *, content_type: str, download_name: str | None = None,
-                         as_attachment: bool | None = None) -> HttpResponse:
+                         as_attachment: bool | None = None) -> HttpResponseBase:
     """An open binary file, honouring a single byte range, so that a video player can seek.
 
     Who sends the bytes depends on where the file lies: a file of the object store is a

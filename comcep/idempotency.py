@@ -31,6 +31,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -156,7 +157,14 @@ def purge(*, now=None) -> int:
     return deleted
 
 
-class IdempotentFormMixin:
+# What the mixin is mixed into, for the type checker only.
+if TYPE_CHECKING:
+    _FormBase = forms.BaseForm
+else:
+    _FormBase = object
+
+
+class IdempotentFormMixin(_FormBase):
     """Adds the hidden token field; an unbound form gets a fresh token each time it is shown."""
 
     def __init__(self, *args, **kwargs):
@@ -173,5 +181,6 @@ class IdempotentFormMixin:
     def refuse_token(self, error: ValidationError) -> None:
         """Show the form again with ``error``, what was typed, and a fresh token."""
         self.add_error(None, error)
-        self.data = self.data.copy()
-        self.data[self.add_prefix(TOKEN_FIELD)] = new_token()
+        data = cast(Any, self.data).copy()  # a QueryDict (a dict in some callers): both copy
+        data[self.add_prefix(TOKEN_FIELD)] = new_token()
+        self.data = data

@@ -42,10 +42,11 @@ def _in_srgb(image: Image.Image) -> Image.Image:
         return image
     try:
         source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
-        return ImageCms.profileToProfile(image, source, ImageCms.createProfile("sRGB"),
-                                         outputMode=image.mode)
+        converted = ImageCms.profileToProfile(image, source, ImageCms.createProfile("sRGB"),
+                                              outputMode=image.mode)
     except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
         return image  # a broken profile: the pixels as they are
+    return converted or image  # None only for an in-place conversion, which this is not
 
 
 def _format_message(accepted) -> str:

@@ -13,6 +13,7 @@ from functools import cache
 from html import escape
 
 from django.template import engines
+from django.template.backends.jinja2 import Jinja2
 from django.urls import reverse
 from django.utils.translation import gettext, ngettext, pgettext
 
@@ -23,7 +24,9 @@ def environment(**options) -> Environment:
     options.setdefault("autoescape", True)
     extensions = {*options.pop("extensions", ()), "jinja2.ext.i18n"}
     env = Environment(extensions=sorted(extensions), **options)  # noqa: S701  (autoescape on, above)
-    env.install_gettext_callables(gettext, ngettext, newstyle=True, pgettext=pgettext)
+    # Added by the i18n extension above, so the stubs of Environment do not know it.
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext, ngettext, newstyle=True, pgettext=pgettext)
     return env
 
 
@@ -32,15 +35,21 @@ def template(name: str):
     return engines["jinja2"].get_template(name)
 
 
+def _jinja_env() -> Environment:
+    backend = engines["jinja2"]
+    assert isinstance(backend, Jinja2)
+    return backend.env
+
+
 @cache
 def _module(name: str):
-    return engines["jinja2"].env.get_template(name).module
+    return _jinja_env().get_template(name).module
 
 
 def macros(name: str):
     """The macros of a template of ``jinja2/``, callable from Python (they return escaped markup)."""
-    if engines["jinja2"].env.auto_reload:  # development: follow the file
-        return engines["jinja2"].env.get_template(name).module
+    if _jinja_env().auto_reload:  # development: follow the file
+        return _jinja_env().get_template(name).module
     return _module(name)
 
 

@@ -69,7 +69,8 @@ def publish(*, kind: str, body: str, actor: User) -> LegalDocument:
         raise LegalError(_("Le texte est trop long (100 000 caractères au plus)."))
     latest = current(kind)
     LegalDocument.objects.select_for_update().filter(pk=latest.pk).first()
-    version = LegalDocument.objects.filter(kind=kind).order_by("-version").first().version + 1
+    newest = LegalDocument.objects.filter(kind=kind).order_by("-version").first()
+    version = (newest.version if newest else 0) + 1
     document = LegalDocument.objects.create(kind=kind, version=version, body=body,
                                             body_html=render_markdown(body), published_by=actor)
     record(actor=actor, action="legal.published", target=document,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from typing import ClassVar
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.contrib.postgres.fields import ArrayField
@@ -44,9 +45,13 @@ class User(AbstractUser):
     email = models.EmailField(_("adresse e-mail professionnelle"), unique=True)
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    # The account's role names, cached on the instance by comcep.roles (and filled by the
+    # session backend's one query); never a column.
+    _comcep_roles: frozenset[str]
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
-    objects = UserManager()
+    # Accounts are keyed by email, so the manager is not auth's username-based one.
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
 
     class Meta:
         verbose_name = _("compte")

@@ -32,11 +32,10 @@ logger = logging.getLogger(__name__)
 def render_email(template: str, context: dict) -> tuple[str, str, str]:
     """Render the subject, text and HTML of ``templates/emails/<template>_*``."""
     context = {"site_url": settings.SITE_URL, **context}
-    subject = render_to_string(f"emails/{template}_subject.txt", context)
-    subject = " ".join(subject.split())
+    subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).split())
     text = render_to_string(f"emails/{template}.txt", context)
     try:
-        html = render_to_string(f"emails/{template}.html", context)
+        html: str = render_to_string(f"emails/{template}.html", context)
     except TemplateDoesNotExist:
         html = ""
     return subject, text, html

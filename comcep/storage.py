@@ -137,9 +137,9 @@ def local_copy(name: str, *, directory: str | Path, storage=None) -> Iterator[Pa
             raise FileNotFoundError(name)
         yield local
         return
-    descriptor, copy = tempfile.mkstemp(dir=directory, prefix="stored-")
+    descriptor, copy_name = tempfile.mkstemp(dir=directory, prefix="stored-")
     os.close(descriptor)
-    copy = Path(copy)
+    copy = Path(copy_name)
     try:
         if hasattr(storage, "download"):  # object storage: a parallel, ranged download
             storage.download(name, copy)

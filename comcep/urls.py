@@ -6,8 +6,8 @@ from comcep import views
 from comcep.accounts import needs_mfa
 
 # The admin signs in through allauth, so its rate limits and MFA apply there too.
-admin.site.login = views.admin_login
-admin.site.has_permission = lambda request: (
+admin.site.login = views.admin_login  # type: ignore[method-assign]
+admin.site.has_permission = lambda request: (  # type: ignore[method-assign]
     request.user.is_active and request.user.is_staff and not needs_mfa(request.user)
 )
 admin.site.site_header = "Comcep — administration"

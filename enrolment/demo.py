@@ -51,13 +51,13 @@ def totp_code(secret: str, at: float | None = None) -> str:
     return f"{value % 10 ** digits:0{digits}d}"
 
 
-def ensure_totp(user: User) -> None:
+def ensure_totp(user: User, secret: str = DEMO_TOTP_SECRET) -> None:
     """TOTP with the known demo secret, plus recovery codes, stored as allauth's own activation
     stores them: its Authenticator model, secrets encrypted by its MFA adapter."""
     adapter = get_adapter()
     Authenticator.objects.get_or_create(
         user=user, type=Authenticator.Type.TOTP,
-        defaults={"data": {"secret": adapter.encrypt(DEMO_TOTP_SECRET)}})
+        defaults={"data": {"secret": adapter.encrypt(secret)}})
     Authenticator.objects.get_or_create(
         user=user, type=Authenticator.Type.RECOVERY_CODES,
         defaults={"data": {"seed": adapter.encrypt(secrets.token_hex(40)), "used_mask": 0}})

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from comcep.models import Operator, Region, Structure
@@ -151,7 +152,7 @@ class Application(models.Model):
         return (self.status == Status.PENDING
                 and self.status_changed_at <= days_ago("ENROLMENT_ESCALATION_DAYS"))
 
-    def get_refusal_category_display(self) -> str:
+    def get_refusal_category_display(self) -> str | Promise:
         return dict(RefusalCategory.choices).get(self.refusal_category, self.refusal_category)
 
 
@@ -220,7 +221,7 @@ class ApplicationEvent(models.Model):
         return f"{self.action} {self.from_status}→{self.to_status}"
 
     @property
-    def label(self) -> str:
+    def label(self) -> str | Promise:
         return ACTION_LABELS.get(self.action, self.action)
 
     @property
@@ -228,7 +229,7 @@ class ApplicationEvent(models.Model):
         """The text the applicant may read (never the operator's answer to the platform)."""
         return self.text if self.action in TEXT_SHOWN_TO_APPLICANT else ""
 
-    def get_category_display(self) -> str:
+    def get_category_display(self) -> str | Promise:
         labels = {**dict(RefusalCategory.choices), **dict(EndCategory.choices)}
         return labels.get(self.category, self.category)
 

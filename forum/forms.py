@@ -3,12 +3,14 @@ from __future__ import annotations
 import re
 
 from django import forms
+from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from comcep.idempotency import IdempotentFormMixin
 from comcep.personaldata import find_personal_data
 from comcep.personaldata_guard import PersonalDataGuardMixin
-from forum.models import Category, EmailFrequency, FlagReason, TopicKind
+from forum.models import Category, EmailFrequency, FlagReason, ModerationReview, TopicKind
 
 MAX_BODY = 20_000
 MAX_TITLE = 160  # Topic.title
@@ -62,6 +64,36 @@ class EditForm(PersonalDataGuardMixin, forms.Form):
     body = BodyField()
 
 
+class ReviewRequestForm(PersonalDataGuardMixin, forms.Form):
+    """The author of a hidden post: their rewritten text to read again, or their reason to
+    contest the hiding."""
+
+    personal_data_fields = ("revised_body", "reason")
+    kind = forms.ChoiceField(label=_("Votre demande"), widget=forms.RadioSelect, choices=[
+        (ModerationReview.Kind.REVISED, _("J'ai modifié mon message : relisez-le")),
+        (ModerationReview.Kind.CONTESTED, _("Je conteste le masquage")),
+    ], initial=ModerationReview.Kind.REVISED)
+    revised_body = BodyField(label=_("Votre message modifié"), required=False,
+                             help_text=_("Markdown accepté. Utilisé si vous avez modifié votre message."))
+    reason = forms.CharField(label=_("Un mot pour l'équipe d'animation"), required=False,
+                             max_length=1000, widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text=_("Obligatoire pour contester : dites pourquoi."))
+
+    def clean_reason(self):
+        return clean_text(self.cleaned_data["reason"])
+
+
+class ReviewDecisionForm(forms.Form):
+    decision = forms.ChoiceField(label=_("Décision"), widget=forms.RadioSelect, choices=[
+        ("restore", _("Rétablir le message")), ("keep", _("Maintenir le masquage")),
+    ])
+    note = forms.CharField(label=_("Un mot pour l'auteur·rice (facultatif)"), required=False,
+                           max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean_note(self):
+        return clean_text(self.cleaned_data["note"])
+
+
 class FlagForm(forms.Form):
     reason = forms.ChoiceField(label=_("Raison"), choices=FlagReason.choices, widget=forms.RadioSelect)
     text = forms.CharField(label=_("Précisions (facultatif)"), required=False, max_length=1000,
@@ -83,9 +115,43 @@ class MergeForm(forms.Form):
                                             "/forum/sujet/<numéro>/"))
 
 
+# When each preference sends what (forum.notify; the digests' hours are the beat entries of
+# comcep/settings.py).
+EMAIL_FREQUENCY_HELP = {
+    EmailFrequency.DIRECT: _("Un e-mail dès qu'on vous mentionne, qu'on vous cite ou qu'on répond "
+                             "dans un sujet que vous avez ouvert ou à l'un de vos messages. Le reste "
+                             "(réponses dans les sujets que vous suivez, nouveaux sujets des "
+                             "catégories suivies, mercis, réponses acceptées, modération) arrive "
+                             "dans un résumé chaque matin vers 7 h."),
+    EmailFrequency.IMMEDIATELY: _("Un e-mail pour chaque notification, dès qu'elle arrive."),
+    EmailFrequency.DAILY: _("Un seul e-mail chaque matin vers 7 h avec toutes vos notifications "
+                            "pas encore lues ni envoyées ; rien entre-temps, même quand on vous "
+                            "mentionne."),
+    EmailFrequency.WEEKLY: _("Un seul e-mail le lundi vers 7 h 30 avec toutes vos notifications "
+                             "pas encore lues ni envoyées ; rien entre-temps, même quand on vous "
+                             "mentionne."),
+    EmailFrequency.NEVER: _("Aucun e-mail du forum : vos notifications vous attendent sur cette page."),
+}
+
+
 class PreferencesForm(forms.Form):
-    email_frequency = forms.ChoiceField(label=_("Recevoir les notifications par e-mail"),
-                                        choices=EmailFrequency.choices, widget=forms.RadioSelect)
+    email_frequency = forms.ChoiceField(
+        label=_("Recevoir les notifications par e-mail"), choices=EmailFrequency.choices,
+        widget=forms.RadioSelect,
+        help_text=_("Un résumé ne part que s'il y a du nouveau ; ce que vous avez déjà lu ici n'y "
+                    "figure pas."),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["email_frequency"]
+        assert isinstance(field, forms.ChoiceField)
+        # Each choice with what it means: when emails go out, what waits for the digest.
+        field.choices = [
+            (value, format_html('<span><strong>{}</strong><br><span class="help">{}</span></span>',
+                                capfirst(label), EMAIL_FREQUENCY_HELP[EmailFrequency(value)]))
+            for value, label in EmailFrequency.choices
+        ]
 
 
 class SearchForm(forms.Form):
@@ -123,7 +189,9 @@ class RedactForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.body = body
         found = list(dict.fromkeys(finding.text for finding in find_personal_data(body)))
-        self.fields["passages"].choices = [(text, text) for text in found]
+        passages = self.fields["passages"]
+        assert isinstance(passages, forms.MultipleChoiceField)
+        passages.choices = [(text, text) for text in found]
         self.fields["passages"].initial = found
 
     def clean(self):

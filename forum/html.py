@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from html import escape
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.middleware.csrf import get_token
 from django.urls import reverse
@@ -61,6 +61,7 @@ class PostActions(NamedTuple):
     flag: bool
     restore: bool
     redact: bool
+    review: bool  # the author of a hidden post may ask for it to be read again
 
 
 def posts(request, topic: Topic, items: list[PostView], reader: Reader) -> SafeString:
@@ -87,10 +88,12 @@ def posts(request, topic: Topic, items: list[PostView], reader: Reader) -> SafeS
             quote=can_quote and not hidden,
             accept=permissions.can_accept_answer(user, topic, post),
             edit=permissions.can_edit_post(user, post, now=now),
-            favourite=permissions.can_favourite(user, post),
+            # The opening post is saved with its topic, by the page's one topic-level button.
+            favourite=post.number > 1 and permissions.can_favourite(user, post),
             flag=permissions.can_flag(user, post),
             restore=moderator and hidden,
             redact=moderator and not hidden,
+            review=hidden and permissions.can_request_review(user, post),
         )))
     urls = {
         "thank": PkUrl("forum:post_thank"),
@@ -101,6 +104,7 @@ def posts(request, topic: Topic, items: list[PostView], reader: Reader) -> SafeS
         "flag": PkUrl("forum:post_flag"),
         "restore": PkUrl("forum:post_restore"),
         "redact": PkUrl("forum:post_redact"),
+        "review": PkUrl("forum:post_review_request"),
     }
     article, csrf = macros("forum/_posts.html").article, get_token(request)
     drawn: dict[tuple, list] = {}
@@ -129,11 +133,13 @@ def posts(request, topic: Topic, items: list[PostView], reader: Reader) -> SafeS
 
 # Markers in the place of a post's own parts: its number, key, thanks count, the reason it
 # was hidden, its author, its date and its text (the last three are markup already).
-_MARKED_POST = PostView(
-    pk="\x00p\x00", topic_id=0, number="\x00n\x00", author_id=0, created_at=None, is_hidden=False,
-    hidden_reason="\x00r\x00", thanks_count="\x00c\x00", author_html=Markup("\x00a\x00"),
-    stamp_html=Markup("\x00s\x00"), body_html=Markup("\x00b\x00"),
-)
+_MARKERS: dict[str, Any] = {  # strings where the view holds numbers: typed loosely
+    "pk": "\x00p\x00", "topic_id": 0, "number": "\x00n\x00", "author_id": 0, "created_at": None,
+    "is_hidden": False, "hidden_reason": "\x00r\x00", "thanks_count": "\x00c\x00",
+    "author_html": Markup("\x00a\x00"), "stamp_html": Markup("\x00s\x00"),
+    "body_html": Markup("\x00b\x00"),
+}
+_MARKED_POST = PostView(**_MARKERS)
 _ARTICLE_MARKER = re.compile("\x00([pnrcasb])\x00")
 
 
@@ -166,7 +172,8 @@ def topic_rows(rows: list[TopicRow], last_read: dict[int, int]) -> SafeString:
     """A topic list: the shared rows, with the reader's unread marks."""
     now = timezone.now()
     last_activity = _("%(who)s, il y a %(when)s")
-    time_strings = {name: _OncePerNumber(string) for name, string in TIME_STRINGS.items()}
+    # Each stands in for a str in timesince's "%" formatting.
+    time_strings: dict[str, Any] = {name: _OncePerNumber(string) for name, string in TIME_STRINGS.items()}
     entries = [
         (row, last_read.get(row.pk), last_activity % {
             "who": row.last_poster,

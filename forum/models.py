@@ -18,6 +18,7 @@ from taggit.managers import TaggableManager
 
 from comcep.models import Member
 from forum import rendering
+from resources.models import Resource
 
 
 class FrenchVector(Func):
@@ -229,8 +230,7 @@ class ResourceCitationManager(models.Manager):
         """Make ``post``'s citations those of its text (no query for a new post with no link)."""
         cited = rendering.cited_resource_ids(post.body_html)
         if cited:
-            resources = self.model._meta.get_field("resource").related_model
-            cited = set(resources.objects.filter(pk__in=cited).values_list("pk", flat=True))
+            cited = set(Resource.objects.filter(pk__in=cited).values_list("pk", flat=True))
         if not new:
             self.filter(post=post).exclude(resource_id__in=cited).delete()
         self.bulk_create([self.model(post=post, resource_id=pk) for pk in sorted(cited)],
@@ -292,6 +292,9 @@ class WatchedCategory(models.Model):
 
 
 class EmailFrequency(models.TextChoices):
+    # The default: a mention, a quote, a reply in a topic one opened or to one's post emailed at
+    # once (forum.notify decides), everything else in the daily digest.
+    DIRECT = "direct", _("ce qui me concerne tout de suite, le reste en résumé quotidien")
     IMMEDIATELY = "immediately", _("à chaque notification")
     DAILY = "daily", _("résumé quotidien")
     WEEKLY = "weekly", _("résumé hebdomadaire")
@@ -304,7 +307,7 @@ class ForumProfile(models.Model):
     member = models.OneToOneField(Member, on_delete=models.CASCADE, related_name="forum_profile")
     email_frequency = models.CharField(
         _("recevoir les notifications par e-mail"), max_length=12, choices=EmailFrequency.choices,
-        default=EmailFrequency.DAILY,
+        default=EmailFrequency.DIRECT,
     )
     last_digest_at = models.DateTimeField(null=True, blank=True)
 
@@ -316,6 +319,9 @@ class NotificationKind(models.TextChoices):
     REACTION = "reaction", _("merci")
     ACCEPTED = "accepted", _("réponse acceptée")
     MODERATION = "moderation", _("modération")
+    # The answer to an author's request about their hidden post (ModerationReview).
+    REVIEW_RESTORED = "rev_restored", _("message rétabli après relecture")
+    REVIEW_KEPT = "rev_kept", _("masquage maintenu après relecture")
     NEW_TOPIC = "new_topic", _("nouveau sujet")
 
 
@@ -384,6 +390,7 @@ class ModerationAction(models.Model):
         MOVE = "move", _("sujet déplacé")
         MERGE = "merge", _("sujets fusionnés")
         REDACT = "redact", _("passage masqué")
+        REVIEW = "review", _("demande de relecture décidée")
 
     actor = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
     action = models.CharField(max_length=10, choices=Action.choices)
@@ -439,3 +446,35 @@ class Draft(models.Model):
                                     name="one_topic_draft_per_category"),
         ]
 
+
+
+class ModerationReview(models.Model):
+    """An author's request to another moderator about their hidden post, once per hiding: the
+    post rewritten for review, or the decision contested with a reason."""
+
+    class Kind(models.TextChoices):
+        REVISED = "revised", _("message modifié, à relire")
+        CONTESTED = "contested", _("masquage contesté")
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", _("en attente")
+        RESTORED = "restored", _("message rétabli")
+        KEPT = "kept", _("masquage maintenu")
+
+    # The hiding it answers: one request per hiding, decided by anyone but who hid the post.
+    hiding = models.OneToOneField(ModerationAction, on_delete=models.CASCADE, related_name="review")
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reviews")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    revised_body = models.TextField(blank=True)  # the rewritten text, for REVISED
+    revised_html = models.TextField(blank=True)  # as it would read, for the moderators
+    reason = models.TextField(blank=True)  # the author's word to the moderators
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(Member, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)  # shown to the author
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["outcome", "created_at"], name="forum_review_pending")]

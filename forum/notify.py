@@ -1,8 +1,9 @@
 """Who is told of what, in the app and by email.
 
 Notifications are written in the transaction of the event that causes them;
-members who want every notification by email get one through the outbox at
-once, the others in a daily or weekly digest (beat jobs in forum.tasks).
+what a member's preference sends at once goes through the outbox then (by
+default what concerns them directly: a mention, a quote, a reply in their topic
+or to their post), the rest in a daily or weekly digest (beat jobs in forum.tasks).
 Emails carry pseudonyms only, and an unsubscribe link.
 """
 
@@ -32,8 +33,13 @@ from forum.queries import forget_unread_count
 
 UNSUBSCRIBE_SALT = "forum.unsubscribe"
 # The strongest reason wins when one post concerns a member several ways.
-PRIORITY = [NotificationKind.MENTION, NotificationKind.QUOTE, NotificationKind.REPLY,
+PRIORITY: list[str] = [NotificationKind.MENTION, NotificationKind.QUOTE, NotificationKind.REPLY,
             NotificationKind.NEW_TOPIC]
+# The digest that gathers what each preference does not email at once (none for "never", nothing
+# left for "immediately").
+DIGEST_OF: dict[str, str] = {EmailFrequency.DIRECT: EmailFrequency.DAILY,
+                             EmailFrequency.DAILY: EmailFrequency.DAILY,
+                             EmailFrequency.WEEKLY: EmailFrequency.WEEKLY}
 
 
 def unsubscribe_token(member: Member) -> str:
@@ -101,8 +107,8 @@ def post_created(post: Post, *, rendered, new_topic: bool) -> list[Notification]
     else:
         _strongest(reasons, WatchedTopic.objects.filter(topic=topic).values_list("member_id", flat=True),
                    NotificationKind.REPLY)
-    if post.reply_to_id:
-        _strongest(reasons, [post.reply_to.author_id], NotificationKind.REPLY)
+    if (reply_to := post.reply_to) is not None:
+        _strongest(reasons, [reply_to.author_id], NotificationKind.REPLY)
     for member_id, kind in _addressed(rendered).items():
         _strongest(reasons, [member_id], kind)
     return _send_reasons(post, reasons)
@@ -126,7 +132,7 @@ def post_edited(post: Post, *, before, after) -> list[Notification]:
 
 def send(*, recipients: Iterable[int], kind: str, actor: Member | None, topic_id: int,
          post: Post | None) -> list[Notification]:
-    """Write the notifications, and queue an email now to those who want them immediately."""
+    """Write the notifications, and queue an email now for those the recipient wants at once."""
     recipients = [pk for pk in set(recipients) if actor is None or pk != actor.pk]
     if not recipients:
         return []
@@ -139,9 +145,9 @@ def send(*, recipients: Iterable[int], kind: str, actor: Member | None, topic_id
     frequencies = dict(
         ForumProfile.objects.filter(member_id__in=recipients).values_list("member_id", "email_frequency")
     )
+    default = ForumProfile._meta.get_field("email_frequency").default
     immediate = [n for n in notifications
-                 if frequencies.get(n.recipient_id, ForumProfile._meta.get_field("email_frequency").default)
-                 == EmailFrequency.IMMEDIATELY]
+                 if _emailed_at_once(frequencies.get(n.recipient_id, default), n, post)]
     never = [n.pk for n in notifications if frequencies.get(n.recipient_id) == EmailFrequency.NEVER]
     if never:
         Notification.objects.filter(pk__in=never).update(emailed_at=now)
@@ -162,17 +168,35 @@ def send(*, recipients: Iterable[int], kind: str, actor: Member | None, topic_id
     return notifications
 
 
+def _emailed_at_once(frequency: str, notification: Notification, post: Post | None) -> bool:
+    """Whether ``notification`` is emailed now under the recipient's ``frequency``; if not, it
+    waits for their digest (DIGEST_OF), or for nothing."""
+    if frequency == EmailFrequency.IMMEDIATELY:
+        return True
+    if frequency != EmailFrequency.DIRECT:
+        return False
+    if notification.kind in (NotificationKind.MENTION, NotificationKind.QUOTE):
+        return True
+    if notification.kind != NotificationKind.REPLY or post is None:
+        return False
+    # A reply in a topic the member opened, or to one of their posts; not one in a topic they
+    # merely watch.
+    reply_to = post.reply_to
+    return notification.recipient_id in (post.topic.author_id, reply_to.author_id if reply_to else None)
+
+
 def digest_member_ids(frequency: str) -> list[int]:
-    """Members on ``frequency`` with notifications not yet emailed."""
+    """Members whose ``frequency`` digest ("daily", "weekly") has notifications not yet emailed."""
+    preferences = [preference for preference, digest in DIGEST_OF.items() if digest == frequency]
     return list(
         Notification.objects.filter(
-            emailed_at=None, read_at=None, recipient__forum_profile__email_frequency=frequency,
+            emailed_at=None, read_at=None, recipient__forum_profile__email_frequency__in=preferences,
         ).values_list("recipient_id", flat=True).distinct()
     ) + (
         list(
             Notification.objects.filter(emailed_at=None, read_at=None, recipient__forum_profile=None)
             .values_list("recipient_id", flat=True).distinct()
-        ) if frequency == ForumProfile._meta.get_field("email_frequency").default else []
+        ) if ForumProfile._meta.get_field("email_frequency").default in preferences else []
     )
 
 
@@ -180,11 +204,13 @@ def digest_member_ids(frequency: str) -> list[int]:
 def send_digest(member_id: int, frequency: str) -> bool:
     """One email with every unread notification not yet emailed. Idempotent: they are marked sent."""
     member = identity.with_accounts(Member.objects.filter(pk=member_id)).first()
+    if member is None:
+        return False
     account = identity.deliverable_account(member)
     if account is None:
         return False
     profile, _created = ForumProfile.objects.select_for_update().get_or_create(member=member)
-    if profile.email_frequency != frequency:
+    if DIGEST_OF.get(profile.email_frequency) != frequency:
         return False
     period = timedelta(days=1 if frequency == EmailFrequency.DAILY else 7)
     if profile.last_digest_at and timezone.now() - profile.last_digest_at < period - timedelta(hours=1):

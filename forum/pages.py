@@ -127,14 +127,28 @@ def _topic_sql() -> str:
     )
 
 
-def topic_for_reader(member: Member, pk: int) -> Topic:
-    """The topic with its category, tags, and the reader's state; Http404 when there is none.
+class TopicReading(NamedTuple):
+    """A topic as one reader opens it: the topic (its category loaded) and the reader's state.
+    What other apps show with the topic (a favourite button) reads its own state, through
+    ``comcep.extras``."""
 
-    Sets ``last_read`` (None when never opened), ``watching``, ``tag_names``,
-    ``thanked_numbers`` (the posts the reader thanked) and ``unread_notifications`` (the count
-    in the page header). What other apps show with the topic (a favourite button) reads its
-    own state, through ``comcep.extras``.
-    """
+    topic: Topic
+    last_read: int  # the last post number the reader has seen; 0 when never opened
+    watching: bool
+    tag_names: list[str]
+    thanked_numbers: frozenset[int]  # the posts the reader thanked
+    unread_notifications: int  # the count in the page header
+
+
+class CategoryReading(NamedTuple):
+    category: Category
+    watching: bool
+    unread_notifications: int
+
+
+def topic_for_reader(member: Member, pk: int) -> TopicReading:
+    """The topic with its category and tags, and the reader's state, in one query; Http404 when
+    there is none."""
     with connection.cursor() as cursor:
         cursor.execute(_topic_sql(), {"member": member.pk, "topic": pk,
                                       "topic_type": ContentType.objects.get_for_model(Topic).pk})
@@ -145,10 +159,9 @@ def topic_for_reader(member: Member, pk: int) -> Topic:
     topic = Topic.from_db(connection.alias, TOPIC_FIELDS, row[:n])
     category = Category.from_db(connection.alias, ["id", "name", "slug"], (topic.category_id, *row[n:n + 2]))
     Topic.category.field.set_cached_value(topic, category)
-    (topic.last_read, topic.watching, topic.tag_names,
-     thanked, topic.unread_notifications) = row[n + 2:]
-    topic.thanked_numbers = frozenset(thanked)
-    return topic
+    last_read, watching, tag_names, thanked, unread_notifications = row[n + 2:]
+    return TopicReading(topic, last_read or 0, watching, tag_names, frozenset(thanked),
+                        unread_notifications)
 
 
 def post_views(topic: Topic, page: int) -> list[PostView]:
@@ -223,9 +236,8 @@ def _category_sql() -> str:
     )
 
 
-def category_for_reader(member: Member, slug: str) -> Category:
-    """The category, with ``watching`` and ``unread_notifications`` for the reader; Http404 when
-    there is none."""
+def category_for_reader(member: Member, slug: str) -> CategoryReading:
+    """The category and the reader's state, in one query; Http404 when there is none."""
     with connection.cursor() as cursor:
         cursor.execute(_category_sql(), {"member": member.pk, "slug": slug})
         row = cursor.fetchone()
@@ -233,8 +245,8 @@ def category_for_reader(member: Member, slug: str) -> Category:
         raise Http404
     fields = [f.attname for f in Category._meta.concrete_fields]
     category = Category.from_db(connection.alias, fields, row[:-2])
-    category.watching, category.unread_notifications = row[-2:]
-    return category
+    watching, unread_notifications = row[-2:]
+    return CategoryReading(category, watching, unread_notifications)
 
 
 def category_rows(category: Category, page: int) -> list[TopicRow]:

@@ -8,7 +8,8 @@ may not act), ``filter_*`` narrows a queryset.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Protocol
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -17,6 +18,21 @@ from django.utils import timezone
 from comcep import identity, roles
 from comcep.roles import Role
 from forum.models import Category, Post, StartPolicy, Topic
+
+
+class PostLike(Protocol):
+    """What the rules read of a post: a ``Post``, or the topic page's ``pages.PostView``."""
+
+    @property
+    def topic_id(self) -> int: ...
+    @property
+    def number(self) -> int: ...
+    @property
+    def author_id(self) -> int: ...
+    @property
+    def created_at(self) -> datetime: ...
+    @property
+    def is_hidden(self) -> bool: ...
 
 # How long after posting its author may still edit a post.
 EDIT_WINDOW = timedelta(minutes=getattr(settings, "FORUM_EDIT_WINDOW_MINUTES", 60))
@@ -51,17 +67,17 @@ def can_reply(user, topic: Topic) -> bool:
     return not topic.is_locked or is_moderator(user)
 
 
-def can_see_body(user, post: Post) -> bool:
+def can_see_body(user, post: PostLike) -> bool:
     """A hidden post is shown to its author (with the reason) and to moderators only."""
     return not post.is_hidden or post.author_id == _own_member_id(user) or is_moderator(user)
 
 
-def can_favourite(user, post: Post) -> bool:
+def can_favourite(user, post: PostLike) -> bool:
     """A post is saved from its own page, which shows its text: never a hidden one."""
     return not post.is_hidden
 
 
-def can_edit_post(user, post: Post, *, now=None) -> bool:
+def can_edit_post(user, post: PostLike, *, now=None) -> bool:
     """Its author, within the edit window, while it is not hidden."""
     now = now or timezone.now()
     return (
@@ -71,11 +87,11 @@ def can_edit_post(user, post: Post, *, now=None) -> bool:
     )
 
 
-def can_thank(user, post: Post) -> bool:
+def can_thank(user, post: PostLike) -> bool:
     return post.author_id != _own_member_id(user) and not post.is_hidden
 
 
-def can_accept_answer(user, topic: Topic, post: Post) -> bool:
+def can_accept_answer(user, topic: Topic, post: PostLike) -> bool:
     """The asker of a question picks one reply (not their own first post)."""
     return (
         topic.is_question
@@ -86,8 +102,21 @@ def can_accept_answer(user, topic: Topic, post: Post) -> bool:
     )
 
 
-def can_flag(user, post: Post) -> bool:
+def can_flag(user, post: PostLike) -> bool:
     return post.author_id != _own_member_id(user) and not post.is_hidden
+
+
+def can_request_review(user, post: PostLike) -> bool:
+    """The author of a hidden post asks for it to be read again (services.request_review
+    checks that this hiding has no request yet)."""
+    return post.is_hidden and post.author_id == _own_member_id(user)
+
+
+def can_decide_review(user, review) -> bool:
+    """Another moderator than the one who hid the post, and never its author."""
+    member_id = _own_member_id(user)
+    return (is_moderator(user) and review.outcome == review.Outcome.PENDING
+            and member_id not in (review.hiding.actor_id, review.post.author_id))
 
 
 def can_moderate(user) -> bool:

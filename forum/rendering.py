@@ -1,24 +1,25 @@
-"""Markdown to safe HTML for posts.
+"""Markdown to safe HTML for posts, on the site's one Markdown set-up (comcep.markdown).
 
-markdown-it renders with raw HTML off; nh3 then keeps only a short list of
-tags and attributes, drops every event handler and any link that is not
-http(s), mailto or relative. Images are shown only when they point to our own
-attachments, so that a post cannot track its readers with a remote image.
-Mentions (``@[Pseudonym with spaces]`` or ``@Pseudonym``) are resolved before
-rendering and become links to the member's forum profile.
+Images are shown only when they point to our own attachments, so that a post cannot track its
+readers with a remote image. Mentions (``@[Pseudonym with spaces]`` or ``@Pseudonym``) are
+resolved before rendering and become links to the member's forum profile. Bare addresses
+become links; a link to a library resource alone in its paragraph becomes the resource's card.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
-from html import escape
+from html import unescape
+from typing import Any
 
-import nh3
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from markdown_it import MarkdownIt
 
+from comcep import markdown
 from comcep.jinja2 import PkUrl, macros
 
 MENTION_RE = re.compile(r"@\[([^\[\]\n]{2,40})\]|@([^\W_][\w.\-]{1,39})")
@@ -45,8 +46,9 @@ def _member_url() -> PkUrl:
 # path only (/ressources/<id>/, or /ressources/<id>/a/<seconds>/ for a video at a moment),
 # so the forum never depends on the library's code.
 RESOURCE_CARD_RE = re.compile(
-    r'<p><a href="(?P<origin>https?://[^/"]+)?/ressources/(?P<pk>\d+)/(?:a/(?P<start>\d+)/)?"'
-    r' rel="[^"]*">(?P<text>[^<]{1,300})</a></p>'
+    r'<p>(?:<a href="(?P<origin>https?://[^/"]+)?/ressources/(?P<pk>\d+)/(?:a/(?P<start>\d+)/)?"'
+    r' rel="[^"]*">(?P<text>[^<]{1,300})</a>'
+    r'|(?P<bare>/ressources/(?P<bare_pk>\d+)/(?:a/(?P<bare_start>\d+)/)?))</p>'
 )
 # Any link to a library resource in a rendered post, card or not: the resources it cites.
 RESOURCE_LINK_RE = re.compile(r'href="(?P<origin>https?://[^/"]+)?/ressources/(?P<pk>\d+)/')
@@ -120,33 +122,18 @@ def _render_image(self, tokens, idx, options, env) -> str:
     token = tokens[idx]
     src = token.attrGet("src") or ""
     alt = self.renderInlineAsText(token.children or [], options, env)
+    parts = macros("forum/_post_parts.html")
     if src.startswith(attachment_prefix()) and ".." not in src:
-        return f'<img src="{escape(src)}" alt="{escape(alt)}" loading="lazy">'
-    # A remote image would let its host see who reads the post: show a plain link instead.
-    return escape(f"[image : {alt}]")
-
-
-# A table column's alignment, which markdown-it writes as a style attribute.
-ALIGNMENT_STYLE_RE = re.compile(r"text-align:(left|center|right)")
-ALIGNMENT_CLASSES = {"align-left", "align-center", "align-right"}
-
-
-def _alignment_as_class(state) -> None:
-    """Table cells are aligned by a class of ours: the Content-Security-Policy refuses style attributes."""
-    for token in state.tokens:
-        if token.type in ("th_open", "td_open") and "style" in token.attrs:
-            match = ALIGNMENT_STYLE_RE.fullmatch(str(token.attrs.pop("style")))
-            if match:
-                token.attrSet("class", f"align-{match[1]}")
+        return str(parts.image(src, alt))
+    # A remote image would let its host see who reads the post: its description instead.
+    return str(parts.remote_image(_("[image : %(description)s]") % {"description": alt}))
 
 
 def _make_parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
-    md.enable(["table", "strikethrough"])
+    md = markdown.parser(strikethrough=True, linkify=True)
     md.inline.ruler.before("emphasis", "mention", _mention_rule)
     md.add_render_rule("mention", _render_mention)
     md.add_render_rule("image", _render_image)
-    md.core.ruler.push("alignment_as_class", _alignment_as_class)
     return md
 
 
@@ -159,7 +146,7 @@ def mention_names(text: str) -> set[str]:
 
 
 def quoted_post_ids(text: str) -> set[int]:
-    ids = set()
+    ids: set[int] = set()
     for line in text.splitlines():
         if line.lstrip().startswith(">"):
             ids.update(int(n) for n in quote_link_re().findall(line))
@@ -167,15 +154,9 @@ def quoted_post_ids(text: str) -> set[int]:
 
 
 def sanitise(html: str) -> str:
-    return nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
-        link_rel="nofollow noopener noreferrer ugc",
-        strip_comments=True,
-        attribute_filter=_filter_attribute,
-    )
+    return markdown.sanitise(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
+                             link_rel="nofollow noopener noreferrer ugc",
+                             attribute_filter=_filter_attribute)
 
 
 def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
@@ -183,39 +164,78 @@ def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
         return None
     if attribute == "class" and not re.fullmatch(r"[\w\- ]{0,80}", value):
         return None
-    if tag in ("th", "td") and attribute == "class" and value not in ALIGNMENT_CLASSES:
-        return None
-    return value
+    return markdown.keep_alignment_classes(tag, attribute, value)
 
 
-def _resource_card(match: re.Match) -> str:
-    from django.utils.translation import gettext as _
-
-    if not _is_this_site(match.group("origin")):
-        return match.group(0)  # another site's /ressources/ page: an ordinary link
-    start = int(match.group("start") or 0)
-    path = f"/ressources/{int(match.group('pk'))}/" + (f"a/{start}/" if start else "")
-    moment = ""
-    if start:
-        moment = f' <span class="resource-card-moment">{_("à %s") % f"{start // 60}:{start % 60:02d}"}</span>'
-    return (
-        f'<p><a class="resource-card" href="{path}"><span class="resource-card-kind">'
-        f'{escape(_("Ressource de la bibliothèque"))}</span> '
-        f'<span class="resource-card-title">{match.group("text")}</span>{moment}</a></p>'
-    )
+@cache
+def _resource_url() -> PkUrl:
+    return PkUrl("resources:detail")
 
 
-def add_resource_cards(html: str) -> str:
-    """Turn sanitised links to library resources, alone in their paragraph, into cards."""
-    return RESOURCE_CARD_RE.sub(_resource_card, html)
+@cache
+def _resource_moment_url() -> tuple[str, str, str]:
+    """resources:detail_at split around its two numbers (the resource, the second)."""
+    url = reverse("resources:detail_at", args=[1234567, 7654321])
+    head, rest = url.split("1234567", 1)
+    middle, tail = rest.split("7654321", 1)
+    return head, middle, tail
 
 
-def render(text: str, *, members: dict[str, tuple[str, str]] | None = None) -> Rendered:
-    """Render ``text``; ``members`` maps pseudonym keys to (member public id, pseudonym)."""
-    env = {"mentions": members or {}}
-    html = _parser.render(text, env)
+def add_resource_cards(html: str, titles: dict[int, str] | None = None) -> str:
+    """Turn sanitised links to library resources, alone in their paragraph, into cards.
+
+    ``titles``: the titles of the published resources the post cites, when the caller looked
+    them up; a card then bears the resource's own title, and a link to anything else (a
+    resource withdrawn or never published) stays an ordinary link.
+    """
+    parts = macros("forum/_post_parts.html")
+
+    def card(match: re.Match) -> str:
+        if match["bare"]:
+            pk, start, text = int(match["bare_pk"]), int(match["bare_start"] or 0), None
+        elif _is_this_site(match["origin"]):
+            pk, start, text = int(match["pk"]), int(match["start"] or 0), match["text"]
+        else:
+            return match.group(0)  # another site's /ressources/ page: an ordinary link
+        if titles is not None:
+            if pk not in titles:
+                return match.group(0)
+            title = titles[pk]
+        elif text is not None:
+            title = unescape(text)  # as typed: the card escapes it again
+        else:
+            return match.group(0)
+        if start:
+            head, middle, tail = _resource_moment_url()
+            url = f"{head}{pk}{middle}{start}{tail}"
+        else:
+            url = _resource_url()(pk)
+        moment = _("à %(time)s") % {"time": f"{start // 60}:{start % 60:02d}"} if start else ""
+        return str(parts.resource_card(url, title, moment))
+
+    return RESOURCE_CARD_RE.sub(card, html)
+
+
+def cited_in_text(html: str) -> set[int]:
+    """The resources a rendered post links to on this site, or names by a bare path alone in a
+    paragraph (which becomes a card)."""
+    bare = {int(m["bare_pk"]) for m in RESOURCE_CARD_RE.finditer(html) if m["bare"]}
+    return cited_resource_ids(html) | bare
+
+
+def render(text: str, *, members: dict[str, tuple[str, str]] | None = None,
+           resource_titles: Callable[[set[int]], dict[int, str]] | None = None) -> Rendered:
+    """Render ``text``; ``members`` maps pseudonym keys to (member public id, pseudonym);
+    ``resource_titles`` gives the titles of the published resources among the ids it is given
+    (a card is drawn for those only)."""
+    env: dict[str, Any] = {"mentions": members or {}}
+    html = sanitise(_parser.render(text, env))
+    titles = None
+    if resource_titles is not None:
+        cited = cited_in_text(html)
+        titles = resource_titles(cited) if cited else {}
     return Rendered(
-        html=add_resource_cards(sanitise(html)),
+        html=add_resource_cards(html, titles),
         mentioned=env.get("mentioned", set()),
         quoted_post_ids=quoted_post_ids(text),
     )

@@ -7,11 +7,12 @@ its number, so two replies at once never share one.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone, translation
@@ -28,6 +29,7 @@ from forum.models import (
     FlagStatus,
     ForumProfile,
     ModerationAction,
+    ModerationReview,
     Notification,
     NotificationKind,
     Post,
@@ -38,6 +40,7 @@ from forum.models import (
     WatchedCategory,
     WatchedTopic,
 )
+from resources.models import Resource
 
 # A member who joined less than NEW_MEMBER_DAYS ago may post at most
 # NEW_MEMBER_POSTS posts per NEW_MEMBER_WINDOW: it stops a spammer, not a newcomer.
@@ -74,7 +77,12 @@ def render_body(body: str) -> rendering.Rendered:
             pseudonym_key__in=keys
         ).values_list("public_id", "pseudonym", "pseudonym_key"):
             members[folded] = (public_id, pseudonym)
-    return rendering.render(body, members=members)
+    return rendering.render(body, members=members, resource_titles=_published_titles)
+
+
+def _published_titles(ids: set[int]) -> dict[int, str]:
+    """The titles of the published library resources among ``ids``: a post shows their cards."""
+    return dict(Resource.objects.published().filter(pk__in=ids).values_list("pk", "title"))
 
 
 def check_rate_limit(member: Member, *, now=None) -> None:
@@ -118,7 +126,7 @@ def _add_post(*, actor: Member, topic: Topic, body: str, reply_to: Post | None, 
 
 @transaction.atomic
 def create_topic(*, actor: Member, category: Category, title: str, body: str,
-                 kind: str = TopicKind.DISCUSSION, tags: list[str] = (),
+                 kind: str = TopicKind.DISCUSSION, tags: Sequence[str] = (),
                  rate_limit: bool = True) -> Topic:
     """Open a topic with its first post; its author watches it."""
     if rate_limit:
@@ -328,6 +336,69 @@ def restore_post(*, actor: Member, post: Post, reason: str = "") -> bool:
     return bool(changed)
 
 
+# --- An author's request about their hidden post -------------------------------------
+
+
+def hiding_of(post: Post) -> ModerationAction | None:
+    """The moderation act that hid ``post`` (its latest hiding), or None when it is not hidden."""
+    if not post.is_hidden:
+        return None
+    return (ModerationAction.objects.filter(post=post, action=ModerationAction.Action.HIDE)
+            .select_related("actor").order_by("-created_at", "-pk").first())
+
+
+@transaction.atomic
+def request_review(*, author: Member, post: Post, kind: str, revised_body: str = "",
+                   reason: str = "") -> ModerationReview:
+    """The author's one request about this hiding: their rewritten post for a moderator to read
+    again, or the decision contested with a reason. Another moderator decides."""
+    Post.objects.select_for_update().filter(pk=post.pk).first()
+    hiding = hiding_of(post)
+    if hiding is None or post.author_id != author.pk:
+        raise PermissionDenied
+    if ModerationReview.objects.filter(hiding=hiding).exists():
+        raise ValidationError(_("Vous avez déjà envoyé une demande pour ce message."), code="done")
+    if kind == ModerationReview.Kind.REVISED:
+        if not revised_body.strip() or revised_body == post.body:
+            raise ValidationError(_("Modifiez le message avant de le soumettre à la relecture."),
+                                  code="unchanged")
+        reason = reason.strip()
+    elif kind == ModerationReview.Kind.CONTESTED:
+        revised_body = ""
+        if not reason.strip():
+            raise ValidationError(_("Dites pourquoi vous contestez le masquage."), code="reason")
+    else:
+        raise ValidationError(_("Choisissez ce que vous demandez."), code="kind")
+    revised_html = render_body(revised_body).html if revised_body else ""
+    return ModerationReview.objects.create(hiding=hiding, post=post, kind=kind,
+                                           revised_body=revised_body, revised_html=revised_html,
+                                           reason=reason.strip())
+
+
+@transaction.atomic
+def decide_review(*, actor: Member, review: ModerationReview, restore: bool, note: str = "") -> bool:
+    """Restore the post (with its rewritten text, if any) or keep it hidden; the author is told.
+    False when the request was already decided (by a colleague at the same moment)."""
+    locked = (ModerationReview.objects.select_for_update().select_related("hiding", "post__topic")
+              .filter(pk=review.pk, outcome=ModerationReview.Outcome.PENDING).first())
+    if locked is None:
+        return False
+    if actor.pk in (locked.hiding.actor_id, locked.post.author_id):
+        raise PermissionDenied  # a decision is read again by someone else
+    post = locked.post
+    if restore:
+        if locked.revised_body:
+            edit_post(post=post, body=locked.revised_body)
+        restore_post(actor=actor, post=post, reason=note)
+    locked.outcome = ModerationReview.Outcome.RESTORED if restore else ModerationReview.Outcome.KEPT
+    locked.decided_by, locked.decided_at, locked.decision_note = actor, timezone.now(), note
+    locked.save(update_fields=["outcome", "decided_by", "decided_at", "decision_note"])
+    _log(actor, ModerationAction.Action.REVIEW, post.topic, post, note)
+    notify.send(recipients=[post.author_id], actor=None, topic_id=post.topic_id, post=post,
+                kind=NotificationKind.REVIEW_RESTORED if restore else NotificationKind.REVIEW_KEPT)
+    return True
+
+
 def redaction_mark() -> str:
     """What replaces a masked passage, in the language of the stored text."""
     with translation.override("fr"):
@@ -454,6 +525,7 @@ def merge_topics(*, actor: Member, source: Topic, target: Topic, reason: str = "
     _follow_read_marks_to_new_numbers(target, read_up_to=target.post_count)
     _renumber_by_date(target)
     last = Post.objects.filter(topic=target).order_by("-number").only("created_at", "author_id").first()
+    assert last is not None  # the target keeps its own first post
     Topic.objects.filter(pk=target.pk).update(post_count=target.post_count + source.post_count,
                                               last_post_at=last.created_at, last_poster_id=last.author_id,
                                               revision=NEXT_REVISION)
@@ -529,7 +601,9 @@ def _renumber_by_date(topic: Topic) -> None:
 
 def save_draft(*, member: Member, body: str, title: str = "", topic: Topic | None = None,
                category: Category | None = None) -> Draft:
-    lookup = {"member": member, "topic": topic} if topic else {"member": member, "category": category,
-                                                                "topic": None}
+    lookup: dict[str, Any] = (
+        {"member": member, "topic": topic} if topic
+        else {"member": member, "category": category, "topic": None}
+    )
     draft, _created = Draft.objects.update_or_create(**lookup, defaults={"body": body, "title": title})
     return draft

@@ -29,6 +29,8 @@ urlpatterns = [
     path("message/<int:pk>/retablir/", views.post_restore, name="post_restore"),
     path("message/<int:pk>/masquer-passage/", views.post_redact, name="post_redact"),
     path("message/<int:pk>/ecarter/", views.flags_dismiss, name="flags_dismiss"),
+    path("message/<int:pk>/demander-relecture/", views.post_review_request, name="post_review_request"),
+    path("moderation/relecture/<int:pk>/", views.review_decide, name="review_decide"),
     path("brouillon/", views.draft_save, name="draft_save"),
     path("membres/autocompletion/", views.member_autocomplete, name="member_autocomplete"),
     # By the opaque public identifier only: a counted number (/membres/52/) finds nothing.

@@ -31,6 +31,7 @@ from forum.models import (
     FlagStatus,
     ForumProfile,
     ModerationAction,
+    ModerationReview,
     Notification,
     Post,
     Topic,
@@ -104,14 +105,16 @@ def index(request):
 @community_required
 def category_detail(request, slug):
     member = _member(request)
-    category = pages.category_for_reader(member, slug)
+    reading = pages.category_for_reader(member, slug)
+    category = reading.category
     page = _page_number(request)
     pages_count = queries.page_count(category.topic_count, queries.TOPICS_PER_PAGE)
     if page > pages_count:
         raise Http404
     rows = pages.category_rows(category, page)
     return render(request, "forum/category.html", _context(
-        request, unread_notifications=category.unread_notifications, category=category, page=page,
+        request, unread_notifications=reading.unread_notifications, category=category,
+        watching=reading.watching, page=page,
         pages=pages_count, topic_rows=_topic_list(member, rows),
         can_start=permissions.can_start_topic(request.user, category),
     ))
@@ -128,15 +131,19 @@ def tag_detail(request, tag):
 
 @community_required
 def topic_detail(request, pk, slug=""):
-    """A page of 50 posts; without a page number, the page of the first unread post."""
+    """A page of 50 posts; without a page number, the page of the first unread post, answered at
+    once (no redirect) and scrolled to that post by the page's script."""
     member = _member(request)
-    topic = pages.topic_for_reader(member, pk)
-    last_read = topic.last_read or 0
+    reading = pages.topic_for_reader(member, pk)
+    topic, last_read = reading.topic, reading.last_read
     pages_count = queries.page_count(topic.post_count, queries.POSTS_PER_PAGE)
     first_unread = min(last_read + 1, topic.post_count)
-    if "page" not in request.GET and first_unread > 1:
-        return _post_in_topic(topic.pk, first_unread)
-    page = min(_page_number(request), pages_count)
+    start_at = None
+    if "page" in request.GET:
+        page = min(_page_number(request), pages_count)
+    else:
+        page = queries.page_of_post(first_unread)
+        start_at = first_unread if first_unread > 1 else None
     posts = pages.post_views(topic, page)
     if posts and posts[-1].number > last_read:
         services.mark_read(member, topic, posts[-1].number)
@@ -144,11 +151,13 @@ def topic_detail(request, pk, slug=""):
     user = identity.account_of(member, purpose=identity.Purpose.OWN_SESSION)
     moderator = permissions.is_moderator(user)
     can_reply = permissions.can_reply(user, topic)
-    reader = html.Reader(user=user, last_read=last_read, thanked_numbers=topic.thanked_numbers,
+    reader = html.Reader(user=user, last_read=last_read, thanked_numbers=reading.thanked_numbers,
                          can_reply=can_reply, moderator=moderator, badges=roles.badge_holders(),
                          now=timezone.now())
     return render(request, "forum/topic.html", _context(
-        request, unread_notifications=topic.unread_notifications, topic=topic, page=page, pages=pages_count,
+        request, unread_notifications=reading.unread_notifications, topic=topic,
+        tag_names=reading.tag_names, watching=reading.watching, page=page, pages=pages_count,
+        start_at=start_at,
         can_reply=can_reply, moderator=moderator,
         submission_token=idempotency.new_token() if can_reply else "",
         posts_html=html.posts(request, topic, posts, reader),
@@ -474,6 +483,49 @@ def post_flag(request, pk):
 
 
 @community_required
+def post_review_request(request, pk):
+    """The author of a hidden post asks, once per hiding, for another moderator to read it
+    again: rewritten, or with the reason they contest the hiding."""
+    post = get_object_or_404(Post.objects.select_related("topic"), pk=pk)
+    if not permissions.can_request_review(request.user, post):
+        raise Http404
+    hiding = services.hiding_of(post)
+    existing = ModerationReview.objects.filter(hiding=hiding).first()
+    form = forms.ReviewRequestForm(request.POST or None, initial={"revised_body": post.body})
+    if existing is None and request.method == "POST" and form.is_valid():
+        try:
+            data = form.cleaned_data
+            services.request_review(author=_member(request), post=post, kind=data["kind"],
+                                    revised_body=data["revised_body"], reason=data["reason"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Votre demande est envoyée à l'équipe d'animation."))
+            return redirect("forum:post", pk=post.pk)
+    return render(request, "forum/post_review_request.html", _context(
+        request, post=post, hiding=hiding, existing=existing, form=form))
+
+
+@community_required
+@require_POST
+def review_decide(request, pk):
+    review = get_object_or_404(ModerationReview.objects.select_related("hiding", "post"), pk=pk)
+    permissions.check_moderate(request.user)
+    if not permissions.can_decide_review(request.user, review):
+        raise PermissionDenied
+    form = forms.ReviewDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choisissez de rétablir le message ou de maintenir le masquage."))
+    elif services.decide_review(actor=_member(request), review=review,
+                                restore=form.cleaned_data["decision"] == "restore",
+                                note=form.cleaned_data["note"]):
+        messages.success(request, _("Décision enregistrée ; l'auteur·rice en est informé·e."))
+    else:
+        messages.info(request, _("Cette demande a déjà été traitée."))
+    return redirect("forum:moderation")
+
+
+@community_required
 def moderation_queue(request):
     permissions.check_moderate(request.user)
     flagged = list(
@@ -485,8 +537,15 @@ def moderation_queue(request):
         )
         .order_by("pk")[:100]
     )
+    me = _member(request).pk
+    reviews = [
+        review for review in ModerationReview.objects.filter(outcome=ModerationReview.Outcome.PENDING)
+        .select_related("post__topic", "post__author", "hiding__actor")[:100]
+        # What a moderator hid, or wrote, is read again by a colleague.
+        if me not in (review.hiding.actor_id, review.post.author_id)
+    ]
     return render(request, "forum/moderation_queue.html", _context(
-        request, flagged=flagged, reason_form=forms.ReasonForm(),
+        request, flagged=flagged, reason_form=forms.ReasonForm(), reviews=reviews,
     ))
 
 
@@ -596,7 +655,8 @@ def topic_merge(request, pk):
 
 def _safe_next(request) -> str:
     target = request.POST.get("next", "")
-    return target if target.startswith("/forum/") and "//" not in target else ""
+    forum = reverse("forum:index")
+    return target if target.startswith(forum) and "//" not in target else ""
 
 
 # --- Attachments -----------------------------------------------------------------------

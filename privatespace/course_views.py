@@ -51,9 +51,8 @@ def catalogue(request):
 @community_required
 def my_courses(request):
     authored = Course.objects.filter(author=request.user).with_counts()
-    follows = (CourseFollow.objects.filter(learner=request.user, course__status="published")
-               .select_related("course", "last_lesson"))
-    return render(request, "privatespace/my_courses.html", {"authored": authored, "follows": follows})
+    return render(request, "privatespace/my_courses.html", {
+        "authored": authored, "follows": courses.followed_courses(request.user)})
 
 
 @community_required

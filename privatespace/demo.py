@@ -90,7 +90,9 @@ def _demo_video():
 def _library_lesson(course: Course, author, video) -> None:
     if course.modules.filter(lessons__kind=LessonKind.LIBRARY).exists():
         return
-    courses.add_lesson(course.modules.order_by("position", "pk").first(), actor=author,
+    first_module = course.modules.order_by("position", "pk").first()
+    assert first_module is not None  # the demo course was made with its modules
+    courses.add_lesson(first_module, actor=author,
                        content=courses.LessonContent(
                            title="Voir un entretien filmé", kind=LessonKind.LIBRARY,
                            body="Regardez cette séquence de la bibliothèque, puis notez ce qui "

@@ -40,11 +40,13 @@ def is_publishable_in_lesson(obj) -> bool:
     return isinstance(obj, Resource) and obj.status == Status.PUBLISHED
 
 
-def check_lesson_item(obj) -> None:
+def check_lesson_item(obj) -> Resource:
+    """``obj`` as the published resource a lesson may hold; ValidationError otherwise."""
     if not is_publishable_in_lesson(obj):
         raise ValidationError(
             _("Choisissez une ressource publiée de la bibliothèque (par la recherche ou parmi vos "
               "favoris)."), code="library")
+    return obj
 
 
 def search_resources(text: str, *, limit: int = SEARCH_LIMIT) -> list[Resource]:

@@ -314,14 +314,6 @@ class Lesson(models.Model):
         extension = self.own_file.extension if self.own_file is not None else ""
         return neutral_name(self.title, extension)
 
-    def resolve_library_item(self):
-        """The library object, or None when the library (or the item) is gone."""
-        if self.library_type_id is None or self.library_id is None:
-            return None
-        model = self.library_type.model_class()
-        if model is None:
-            return None
-        return model._default_manager.filter(pk=self.library_id).first()
 
 
 class QuizQuestion(models.Model):

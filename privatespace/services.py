@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from contextlib import ExitStack
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
@@ -95,7 +96,7 @@ def add_favourite(member, obj, note: str = "", collection: Collection | None = N
         raise ValidationError(_("Cette collection n'existe pas."), code="collection")
     title, url, kind = describe(obj)
     ct = ContentType.objects.get_for_model(obj)
-    defaults = {"title": title, "url": url, "kind": kind}
+    defaults: dict[str, Any] = {"title": title, "url": url, "kind": kind}
     if note:
         defaults["note"] = note
     if collection is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -297,7 +298,8 @@ def download_file(request, key):
     return file_response(request, private_file)
 
 
-def file_response(request, private_file: PrivateFile, *, download_name: str | None = None) -> HttpResponse:
+def file_response(request, private_file: PrivateFile, *,
+                  download_name: str | None = None) -> HttpResponseBase:
     """The file's bytes; a byte range when asked, so that a personal video can be sought in.
 
     It is named ``download_name``, or by default by the name its owner sees: pass a

@@ -10,6 +10,7 @@ from __future__ import annotations
 import tempfile
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -38,7 +39,8 @@ THEMES = [
 ]
 
 # (kind, title, summary, themes, tags, level, public, extra fields)
-RESOURCES = [
+# kind, title, summary, theme slugs, tags, service level, public, other fields of the resource
+RESOURCES: list[tuple[str, str, str, list[str], list[str], str, str, dict[str, Any]]] = [
     (Kind.LEGAL, "Le conseil en évolution professionnelle dans le Code du travail",
      "L'article qui fonde le CEP : gratuit, accessible à toute personne, pour favoriser "
      "l'évolution et la sécurisation de son parcours professionnel.",

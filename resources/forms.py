@@ -3,6 +3,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, time, timedelta
 from pathlib import Path
+from typing import cast
 
 from django import forms
 from django.utils import timezone
@@ -92,7 +93,7 @@ class ResourceForm(forms.ModelForm):
         ]
         if self.instance.pk:
             kinds = [self.instance.kind] if self.instance.kind in Kind.video_kinds() else kinds
-        self.fields["kind"].choices = [(k, Kind(k).label) for k in kinds]
+        cast(forms.ChoiceField, self.fields["kind"]).choices = [(k, Kind(k).label) for k in kinds]
         if video_upload:
             for name in ("url", "legal_reference", "valid_until", "document_file"):
                 del self.fields[name]
@@ -165,8 +166,13 @@ class WithdrawForm(forms.Form):
 
 
 class CaptionForm(forms.Form):
+    LANGUAGES = {"fr": "Français", "en": "English"}  # each named in its own language
+
     file = forms.FileField(label=_("Sous-titres (fichier WebVTT .vtt)"))
-    language = forms.ChoiceField(label=_("Langue"), choices=[("fr", "Français"), ("en", "English")])
+    language = forms.ChoiceField(label=_("Langue"), choices=list(LANGUAGES.items()))
+
+    def language_label(self, language: str) -> str:
+        return self.LANGUAGES[language]
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -230,7 +236,7 @@ class ActionForm(forms.Form):
         if instance is not None and "initial" not in kwargs:
             kwargs["initial"] = self.initial_from(instance)
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = regions
+        cast(forms.ModelChoiceField, self.fields["region"]).queryset = regions
         if regions.count() == 1:
             self.fields["region"].initial = regions.first()
 

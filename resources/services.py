@@ -9,6 +9,7 @@ import tempfile
 import uuid
 from collections.abc import Iterable
 from contextlib import ExitStack, contextmanager, suppress
+from datetime import timedelta
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -101,8 +102,9 @@ def _review(resource: Resource, to: str, *, actor, allowed_from: Iterable[str], 
     if not _move(resource, to, actor=actor, reason=reason, allowed_from=allowed_from):
         return False
     record(actor=actor, action=audit, target=resource, reason=reason)
-    if resource.proposed_by_id and resource.proposed_by_id != actor.pk:
-        queue_email(template=email, to=resource.proposed_by,
+    proposer = resource.proposed_by
+    if proposer is not None and proposer.pk != actor.pk:
+        queue_email(template=email, to=proposer,
                     context={"resource": resource, "reason": reason})
     return True
 
@@ -261,7 +263,7 @@ def publish_action(
     action.save()
     ResourceEvent.objects.create(resource=resource, to_status=Status.PUBLISHED, actor=actor)
     record(actor=actor, action="action.published", target=action,
-           data={"region": resource.region.code})
+           data={"region": resource.region.code if resource.region else None})
     return action
 
 
@@ -568,7 +570,7 @@ def _process(video: Video, source: Path, work: Path) -> None:
 
 def stalled_video_ids(*, queued_for_seconds: int = 600) -> list[int]:
     """Videos whose job died (processing, yet nobody holds the lock) or never started."""
-    stale_queue = timezone.now() - timezone.timedelta(seconds=queued_for_seconds)
+    stale_queue = timezone.now() - timedelta(seconds=queued_for_seconds)
     candidates = Video.objects.filter(state=VideoState.PROCESSING).values_list("pk", flat=True)
     ids = [pk for pk in candidates if not is_video_locked(pk)]
     ids += list(

@@ -265,13 +265,13 @@ def add_caption(request, pk: int):
         language = form.cleaned_data["language"]
         try:
             services.attach_caption(video, form.cleaned_data["file"].read(), actor=request.user,
-                                    language=language, label=dict(form.fields["language"].choices)[language])
+                                    language=language, label=form.language_label(language))
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, _("Sous-titres ajoutés."))
     else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
     return redirect(resource)
 
 
@@ -286,7 +286,7 @@ def set_chapters(request, pk: int):
         services.set_chapters(video, form.cleaned_data["chapters"], actor=request.user)
         messages.success(request, _("Chapitres enregistrés."))
     else:
-        messages.error(request, " ".join(form.errors["chapters"]))
+        messages.error(request, " ".join(str(e) for e in form.errors["chapters"]))
     return redirect(resource)
 
 

@@ -1,14 +1,16 @@
 """factory_boy factories for the shared core. Apps add theirs beside their tests."""
 
+import base64
+import secrets
+
 import factory
 from allauth.account.models import EmailAddress
-from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from allauth.mfa.utils import is_mfa_enabled
 
 from comcep import roles, services
 from comcep.models import Member, Operator, Region, Structure, User  # noqa: F401
 from comcep.pseudonyms import reveals_identity
+from enrolment.demo import ensure_totp
 
 PASSWORD = "motdepasse-de-test-42"
 
@@ -101,8 +103,8 @@ def make_platform_manager(**user_fields) -> User:
 
 
 def with_totp(user: User, secret: str | None = None) -> User:
-    """Give ``user`` a TOTP authenticator and recovery codes (allauth's API)."""
+    """Give ``user`` a TOTP authenticator (``secret``, base32, or a fresh one) and recovery codes,
+    stored as allauth's activation stores them (enrolment.demo.ensure_totp)."""
     if not is_mfa_enabled(user):
-        TOTP.activate(user, secret or generate_totp_secret())
-        RecoveryCodes.activate(user)
+        ensure_totp(user, secret or base64.b32encode(secrets.token_bytes(20)).decode())
     return user

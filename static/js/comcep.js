@@ -10,6 +10,14 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   }
 
+  // A topic opened without a page number shows the page of the first unread post: bring that
+  // post into view, as a link to it would (unless the address already names a place).
+  var startAt = document.querySelector("[data-start-at]");
+  if (startAt && !window.location.hash) {
+    var first = document.getElementById(startAt.getAttribute("data-start-at"));
+    if (first) first.scrollIntoView({ block: "start" });
+  }
+
   // A form sent back with errors: its summary takes the focus, so that it is read first and
   // each of its links leads to the field to correct.
   var summary = document.querySelector("[data-error-summary]");

@@ -6,7 +6,7 @@
 (function () {
   "use strict";
   function csrfToken() {
-    try { return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || ""; }
+    try { return JSON.parse(document.body.getAttribute("data-hx-headers") || "{}")["X-CSRFToken"] || ""; }
     catch (e) { return ""; }
   }
   function rows(list) {

@@ -64,6 +64,9 @@ def test_the_accessibility_statement_gives_its_status_a_contact_and_the_recourse
     assert "RGAA" in text
     assert "Défenseur des droits" in text
     assert "mailto:" in text
+    # It says what the browser tests check on every page, and when it was written.
+    assert "axe-core" in text and "360, 768 et 1280" in text and "sans niveau sauté" in text
+    assert "7 décembre 2026" in text
 
 
 def test_the_application_form_links_the_charter_and_the_privacy_notice(visitor, reference_data):

@@ -24,20 +24,23 @@ VIEWPORTS = {
 
 
 # Every page a browser test opens is checked as it loads: axe-core's WCAG 2.1 A and AA rules,
-# and nothing wider than the screen. A test fails on what any of its pages breaks.
+# and nothing wider than the screen. A test fails on what any of its pages breaks. Besides the
+# WCAG rules, headings never skip a level (RGAA 9.1: the outline a screen reader lists).
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+AXE_EXTRA_RULES = {"heading-order": {"enabled": True}}
 PAGE_CHECK = """(() => {
   if (window.top !== window || !document.contentType.includes("html")) return null;
   const overflow = document.scrollingElement
     ? document.scrollingElement.scrollWidth - window.innerWidth : 0;
-  return axe.run(document, {runOnly: {type: "tag", values: %s}, resultTypes: ["violations"]})
+  return axe.run(document, {runOnly: {type: "tag", values: %s}, rules: %s,
+                            resultTypes: ["violations"]})
     .then(result => ({
       url: location.pathname + location.search, width: window.innerWidth, overflow,
       violations: result.violations.map(v => ({
         id: v.id, impact: v.impact, help: v.help,
         nodes: v.nodes.slice(0, 3).map(n => n.target.join(" "))})),
     }));
-})()""" % json.dumps(AXE_TAGS)
+})()""" % (json.dumps(AXE_TAGS), json.dumps(AXE_EXTRA_RULES))
 ON_LOAD = """window.addEventListener("load", () => {
   const check = %s;
   if (check) check.then(report => window.__comcepPageReport(report)).catch(() => {});

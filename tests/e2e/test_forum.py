@@ -8,6 +8,7 @@ queue, the moderator hides it with a reason, and its author sees that reason.
 import pytest
 from playwright.sync_api import expect
 
+from comcep.roles import Role
 from forum.models import Category, Post, StartPolicy
 from tests import factories
 from tests.e2e.conftest import VIEWPORTS, sign_in
@@ -134,6 +135,22 @@ def test_a_flagged_post_is_hidden_by_a_moderator_and_its_author_sees_why(
     expect(page.locator("body")).not_to_contain_text("incompétent")
     assert fits_the_screen(bob_page)
 
+    # Bob rewrites it and asks for a review; another moderator restores the new text.
+    bob_page.get_by_role("link", name="Modifier et demander une relecture, ou contester").click()
+    bob_page.get_by_label("J'ai modifié mon message : relisez-le").check()
+    bob_page.get_by_label("Votre message modifié").fill("L'organisation de mon agence me pose question.")
+    bob_page.get_by_role("button", name="Envoyer ma demande").click()
+    expect(bob_page.locator(".messages")).to_contain_text("Votre demande est envoyée")
+    colleague = factories.make_member(pseudonym="Vigie Bienveillante", role=Role.MODERATOR)
+    colleague_page = as_person(colleague)
+    colleague_page.goto(f"{live_server.url}/forum/moderation/")
+    expect(colleague_page.locator("#relectures ~ article")).to_contain_text("me pose question")
+    colleague_page.get_by_label("Rétablir le message modifié").check()
+    colleague_page.get_by_role("button", name="Décider").click()
+    expect(colleague_page.locator(".messages")).to_contain_text("Décision enregistrée")
+    page.reload()
+    expect(page.locator("article.post").nth(1)).to_contain_text("me pose question")
+
 
 def screenshot_page(page, screenshot, step):
     """The screenshot fixture shoots the main page; this shoots another persona's over it."""
@@ -173,3 +190,26 @@ def test_a_reply_sent_twice_from_the_browser_publishes_one_post(live_server, vie
     bob_page.reload()
     expect(bob_page.locator("article.post")).to_have_count(2)
     screenshot_page(bob_page, screenshot, "reply-once")
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("viewport", ["phone"], indirect=True)
+def test_a_topic_opens_at_the_first_unread_post_without_a_redirect(live_server, viewport, as_person,
+                                                                   alice, bob):
+    from forum import services
+
+    category = Category.objects.create(slug="echanges", name="Échanges de pratiques", position=0)
+    topic = services.create_topic(actor=alice.member, category=category, title="Un long fil",
+                                  body="Le début du fil.", rate_limit=False)
+    for n in range(2, 13):
+        services.create_post(actor=bob.member, topic=topic, body=f"Réponse numéro {n}.\n\n" * 8,
+                             rate_limit=False)
+    services.mark_read(alice.member, topic, 8)
+    page = as_person(alice)
+
+    response = page.goto(f"{live_server.url}/forum/sujet/{topic.pk}/")
+
+    assert response.request.redirected_from is None
+    assert page.url.endswith(f"/forum/sujet/{topic.pk}/")
+    expect(page.locator("#p9")).to_be_in_viewport()
+    expect(page.locator("#p1")).not_to_be_in_viewport()

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from forum import services
 from forum.models import ResourceCitation
-from resources.models import Kind
+from resources.models import Kind, Status
 from tests.resources.factories import ResourceFactory
 
 CITED_IN = "Cité dans le forum"
@@ -87,3 +87,36 @@ def test_the_resource_page_reads_the_citations_in_one_query(client_for, alice, b
     forum_reads = [q["sql"] for q in queries.captured_queries if "forum_" in q["sql"]]
     assert len(forum_reads) == 1 and "forum_resourcecitation" in forum_reads[0]
     assert not any("LIKE" in q["sql"] and "body" in q["sql"] for q in queries.captured_queries)
+
+
+def test_an_address_pasted_alone_in_a_post_becomes_the_card_of_the_resource(
+        client_for, alice, bob, practices, write):
+    """« Partager à ce moment » copies an absolute address: pasted alone, as members do, it is
+    the resource's card, titled by the library, at its moment; a bare path too."""
+    video = ResourceFactory(title="Un entretien filmé", kind=Kind.VIDEO)
+    guide = ResourceFactory(title="Le guide du premier entretien")
+    topic = write(bob, practices, title="À voir",
+                  body=f"Regardez :\n\n{settings.SITE_URL}/ressources/{video.pk}/a/95/\n\n"
+                       f"/ressources/{guide.pk}/\n\net https://exemple.org/page pour finir.")
+
+    html = topic.posts.get().body_html
+    assert (f'<a class="resource-card" href="/ressources/{video.pk}/a/95/">' in html
+            and "Un entretien filmé" in html and "à 1:35" in html)
+    assert f'<a class="resource-card" href="/ressources/{guide.pk}/">' in html
+    assert "Le guide du premier entretien" in html
+    # Any other address is an ordinary link, never a card.
+    assert '<a href="https://exemple.org/page" rel="nofollow noopener noreferrer ugc">' in html
+    page = client_for(alice).get(topic.get_absolute_url() + "?page=1").content.decode()
+    assert "Le guide du premier entretien" in page
+    assert {c.resource_id for c in ResourceCitation.objects.filter(post__topic=topic)} == {video.pk, guide.pk}
+
+
+def test_a_link_to_a_resource_the_library_has_not_published_stays_a_plain_link(bob, practices, write):
+    """A card would show a proposal's title to every reader: an unpublished one gets none."""
+    proposal = ResourceFactory(title="Une proposition en attente", status=Status.PROPOSED)
+
+    html = write(bob, practices, title="Un lien vers une proposition",
+                 body=f"{settings.SITE_URL}/ressources/{proposal.pk}/").posts.get().body_html
+
+    assert "resource-card" not in html and "Une proposition en attente" not in html
+    assert f'href="{settings.SITE_URL}/ressources/{proposal.pk}/"' in html

@@ -237,7 +237,6 @@ def test_a_library_lesson_whose_item_is_gone_shows_a_notice(alice, bob, client_f
                                    position=5)
     courses.publish_course(course, actor=alice)
 
-    assert lesson.resolve_library_item() is None
     page = text(client_for(bob).get(reverse("privatespace:lesson", args=[lesson.pk])))
     assert "L'élément de la bibliothèque « Entretien filmé » n'est plus disponible." in page
 

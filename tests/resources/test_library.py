@@ -248,14 +248,18 @@ class TestProposals:
         resource.refresh_from_db()
         assert resource.status == Status.PUBLISHED
 
-    def test_a_withdrawn_resource_leaves_forum_cards(self, alice, mod, library):
-        from resources import cards, services
+    def test_a_withdrawn_resource_gets_no_card_in_the_forum(self, alice, mod, library):
+        from forum import services as forum
+        from forum.models import Category
+        from resources import services
 
         resource = library["document"]
         services.withdraw_resource(resource, actor=mod, reason="Obsolète.")
+        category = Category.objects.create(slug="echanges", name="Échanges", position=0)
 
-        assert cards.cards_for_paths(alice, [resource.get_absolute_url()]) == []
-        assert len(cards.cards_for_paths(mod, [resource.get_absolute_url()])) == 1
+        topic = forum.create_topic(actor=alice.member, category=category, title="Un lien",
+                                   body=resource.get_absolute_url(), rate_limit=False)
+        assert "resource-card" not in topic.posts.get().body_html
 
     def test_a_moderator_edits_a_proposal_before_publishing(self, client_for, mod, library):
         proposal = library["proposal"]
