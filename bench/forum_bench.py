@@ -503,6 +503,11 @@ def main() -> None:
         began = time.monotonic()
         seed()
         log(f"seeding took {time.monotonic() - began:.0f} s")
+    else:
+        # Data seeded by an older checkout: its schema brought up to this one's.
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
     cookie = session_cookie()
     from forum.models import Category, Topic
 

@@ -4,6 +4,7 @@ Uses the benchmark database seeded by ``bench/forum_bench.py`` and member #1's s
 
     .venv/bin/python bench/profile_page.py /forum/sujet/1/?page=1            # ms per request
     .venv/bin/python bench/profile_page.py /forum/sujet/1/?page=1 --profile  # and the top functions
+    .venv/bin/python bench/profile_page.py "/forum/sujet/{}/" --vary 1000  # a different topic each time
     .venv/bin/python bench/profile_page.py --smoke  # a tiny forum in its own database, a few
                                                     # requests, every option: checks that it runs
 """
@@ -32,6 +33,9 @@ def main() -> None:
                         help="profile CPU time rather than wall time (waits on the database and the cache "
                              "then count for nothing: steadier on a busy machine)")
     parser.add_argument("--queries", action="store_true", help="print the SQL of one request")
+    parser.add_argument("--vary", type=int, default=0,
+                        help="fill the path's {} with 1, 2, … this number, then again: another object at "
+                             "each request (as forum_bench's varied topic pages)")
     parser.add_argument("--smoke", action="store_true",
                         help="seed forum_bench's tiny forum in a database of its own (dropped at exit) "
                              "and run 3 requests with --queries and --profile; asserts no figure")
@@ -39,6 +43,8 @@ def main() -> None:
     if args.smoke:
         forum_bench.use_smoke_data("profile")
         args.n, args.queries, args.profile = 3, True, True
+        if "{}" in args.path:
+            args.vary = args.vary or 3
     forum_bench.setup_django(create=args.smoke)
     if args.smoke:
         forum_bench.seed()
@@ -48,9 +54,11 @@ def main() -> None:
 
     cookie = forum_bench.session_cookie()
     handler = WSGIHandler()
-    path, _, query = args.path.partition("?")
+    counter = iter(range(10**9))
 
     def request() -> bytes:
+        target = args.path.format(next(counter) % args.vary + 1) if args.vary else args.path
+        path, _, query = target.partition("?")
         environ = {
             "REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": query, "SERVER_NAME": "127.0.0.1",
             "SERVER_PORT": "8765", "HTTP_HOST": "127.0.0.1", "HTTP_COOKIE": cookie, "wsgi.url_scheme": "http",

@@ -14,7 +14,7 @@ from html import escape
 
 from django.template import engines
 from django.template.backends.jinja2 import Jinja2
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext, ngettext, pgettext
 
 from jinja2 import Environment
@@ -87,14 +87,24 @@ _PLACEHOLDER = "2147483647"
 class PkUrl:
     """The address of a route for any primary key from one ``reverse()``: ``url(pk)``.
 
-    A page that links fifty rows to the same route reverses it once.
+    A page that links fifty rows to the same route reverses it once, and a process reverses
+    each route once: the split address is kept per URLconf and script prefix, the only things
+    besides its arguments that an address depends on.
     """
 
     __slots__ = ("head", "tail")
+    _split: dict[tuple, tuple[str, str]] = {}
 
     def __init__(self, name: str, *args, placeholder: str = _PLACEHOLDER):
         # ``placeholder``: a value the route accepts, for routes whose key is not a number.
-        self.head, self.tail = reverse(name, args=[*args, placeholder]).split(placeholder)
+        key = (name, placeholder, get_urlconf(), get_script_prefix())
+        split = None if args else self._split.get(key)  # with arguments: one object's, not kept
+        if split is None:
+            head, tail = reverse(name, args=[*args, placeholder]).split(placeholder)
+            split = (head, tail)
+            if not args:
+                self._split[key] = split
+        self.head, self.tail = split
 
     @classmethod
     def in_query(cls, name: str, *args, parameter: str) -> PkUrl:

@@ -5,7 +5,10 @@ Idempotent: categories are found by slug, topics by title; a second run adds not
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from comcep.demo import DemoAccounts
@@ -152,6 +155,11 @@ def _seed_topics(accounts, categories, topics) -> None:
         for reply_author, text in replies:
             posts.append(services.create_post(actor=_author(accounts, reply_author), topic=topic, body=text,
                                                rate_limit=False))
+        if categories[slug].start_policy == StartPolicy.EXPERTS:
+            # An expert session open for another fortnight, which began a few days ago.
+            now = timezone.now()
+            Topic.objects.filter(pk=topic.pk).update(session_opens_at=now - timedelta(days=3),
+                                                     session_closes_at=now + timedelta(days=14))
         if kind == TopicKind.QUESTION and posts:
             expert_posts = [p for p in posts if p.author_id != topic.author_id]
             if expert_posts:

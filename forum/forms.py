@@ -43,6 +43,27 @@ class TopicForm(IdempotentFormMixin, PersonalDataGuardMixin, forms.Form):
                            help_text=_("Séparés par des virgules, par exemple : bilan, VAE"))
     body = BodyField()
 
+    def __init__(self, *args, session: bool = False, **kwargs):
+        """``session``: an expert session, which may have its opening and closing dates."""
+        super().__init__(*args, **kwargs)
+        if session:
+            local = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+            self.fields["session_opens_at"] = forms.DateTimeField(
+                label=_("Ouverture des questions (facultatif)"), required=False, widget=local,
+                input_formats=["%Y-%m-%dT%H:%M"],
+                help_text=_("Avant, la session se lit mais ne reçoit pas de questions."))
+            self.fields["session_closes_at"] = forms.DateTimeField(
+                label=_("Clôture (facultatif)"), required=False, widget=local,
+                input_formats=["%Y-%m-%dT%H:%M"],
+                help_text=_("Après, la session reste lisible et ne reçoit plus de réponses."))
+
+    def clean(self):
+        data = super().clean()
+        opens, closes = data.get("session_opens_at"), data.get("session_closes_at")
+        if opens and closes and closes <= opens:
+            self.add_error("session_closes_at", _("La clôture vient après l'ouverture."))
+        return data
+
     def clean_title(self):
         return clean_text(self.cleaned_data["title"])
 

@@ -125,6 +125,10 @@ class Topic(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     is_pinned = models.BooleanField(_("épinglé"), default=False)
     is_locked = models.BooleanField(_("verrouillé"), default=False)
+    # An expert session (a topic of a category whose topics experts open) takes replies from
+    # its opening to its closing; before and after, it is read-only.
+    session_opens_at = models.DateTimeField(_("ouverture des questions"), null=True, blank=True)
+    session_closes_at = models.DateTimeField(_("clôture"), null=True, blank=True)
     accepted_post = models.ForeignKey(
         "Post", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -158,6 +162,17 @@ class Topic(models.Model):
     @property
     def reply_count(self) -> int:
         return max(self.post_count - 1, 0)
+
+    def session_state(self, now=None) -> str:
+        """"" for a topic that is no session; else "upcoming", "open" or "closed"."""
+        if self.session_opens_at is None and self.session_closes_at is None:
+            return ""
+        now = now or timezone.now()
+        if self.session_opens_at is not None and now < self.session_opens_at:
+            return "upcoming"
+        if self.session_closes_at is not None and now >= self.session_closes_at:
+            return "closed"
+        return "open"
 
     @property
     def is_question(self) -> bool:

@@ -93,7 +93,8 @@ class PostView(NamedTuple):
 
 
 TOPIC_FIELDS = ["id", "category_id", "title", "kind", "author_id", "created_at", "is_pinned", "is_locked",
-                "accepted_post_id", "post_count", "last_post_at", "last_poster_id", "revision"]
+                "session_opens_at", "session_closes_at", "accepted_post_id", "post_count", "last_post_at",
+                "last_poster_id", "revision"]
 
 
 # The header's count of unread notifications, read with the page's own query rather than

@@ -61,8 +61,11 @@ def can_start_topic(user, category: Category) -> bool:
 
 
 def can_reply(user, topic: Topic) -> bool:
-    """A locked topic takes replies from moderators only."""
+    """A locked topic takes replies from moderators only; an expert session, from its opening
+    to its closing only (read-only before and after, for everyone)."""
     if not roles.is_community_member(user):
+        return False
+    if topic.session_state() in ("upcoming", "closed"):
         return False
     return not topic.is_locked or is_moderator(user)
 

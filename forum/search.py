@@ -6,6 +6,11 @@ results or nothing, never an error. Ranking is done on a bounded set of the
 newest matches (see RECENCY_WINDOWS), so that a very common word costs no more
 than a rare one.
 
+The ranking of a query (which posts, in which order) is kept a minute in the shared cache: a
+popular search is ranked once a minute, not once a reader. What a result shows is read afresh
+every time, hidden posts left out: a post hidden, masked or erased leaves the results at once;
+only a new post waits up to RANKING_SECONDS to appear.
+
 Highlighting: ``ts_headline`` runs on the folded text (so "evaluation" lights
 up "évaluation"), then the excerpt is mapped back onto the original text so
 the reader sees the accents.
@@ -13,6 +18,7 @@ the reader sees the accents.
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import re
 from dataclasses import dataclass
@@ -21,11 +27,13 @@ from functools import cache, lru_cache
 from typing import NamedTuple
 
 from django.contrib.postgres.search import SearchRank
+from django.core.cache import cache as shared_cache
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.html import escape
 
+from comcep.cache import db_scoped_key
 from comcep.models import Member
 from comcep.search import SEARCH_CONFIG, clean_query, french_query
 from forum import permissions
@@ -38,6 +46,8 @@ RANK_WINDOW = 500
 # then everything, and stops as soon as it has enough to rank.
 RECENCY_WINDOWS = (31, None)
 ENOUGH_CANDIDATES = 40
+# How long the ranking of a query is reused (see the module's docstring).
+RANKING_SECONDS = 60
 # Match markers for ts_headline: control characters, which posts never keep (forms strip them).
 START, STOP = "\x02", "\x03"
 
@@ -119,6 +129,24 @@ def _search_posts(filters: Filters, *, limit: int) -> list[SearchResult]:
         base = base.filter(created_at__date__gte=filters.since)
     if filters.until:
         base = base.filter(created_at__date__lte=filters.until)
+    asked = repr((clean_query(filters.q), filters.category, filters.tag, filters.author, filters.since,
+                  filters.until, limit))
+    ranking_key = db_scoped_key("forum:search-ranking", hashlib.sha256(asked.encode()).hexdigest())
+    ranks: dict[int, float] | None = shared_cache.get(ranking_key)
+    if ranks is None:
+        ranks = _ranking(base, query, filters, limit)
+        shared_cache.set(ranking_key, ranks, RANKING_SECONDS)
+    if not ranks:
+        return []
+    with connection.cursor() as cursor:
+        # Read now, hidden posts left out: what the cached ranking names may have changed since.
+        cursor.execute(_results_sql(), [list(ranks)])
+        rows = cursor.fetchall()
+    return _display(rows, ranks, filters)
+
+
+def _ranking(base, query, filters: Filters, limit: int) -> dict[int, float]:
+    """The best ``limit`` matching posts by rank, newest first among equals: {post id: rank}."""
     # Compiled once for every window: the window's start is the one parameter that changes.
     sql, params = _rank_sql(base.filter(created_at__gte=_EVERYTHING), query)
     at = next(index for index, value in enumerate(params) if value == _EVERYTHING)
@@ -128,11 +156,10 @@ def _search_posts(filters: Filters, *, limit: int) -> list[SearchResult]:
         ranks, candidates = _rank(sql, params, limit)
         if candidates >= ENOUGH_CANDIDATES:
             break
-    if not ranks:
-        return []
-    with connection.cursor() as cursor:
-        cursor.execute(_results_sql(), [list(ranks)])
-        rows = cursor.fetchall()
+    return ranks
+
+
+def _display(rows, ranks: dict[int, float], filters: Filters) -> list[SearchResult]:
     rows.sort(key=lambda row: (-ranks[row[0]], -row[4].timestamp()))
     # Headlines are costly: only for the page shown.
     excerpts = _headlines([row[3] for row in rows], filters.q)
@@ -154,7 +181,9 @@ def _results_sql() -> str:
         f"p.author_id, m.pseudonym FROM {Post._meta.db_table} p "
         f"JOIN {Topic._meta.db_table} t ON t.id = p.topic_id "
         f"JOIN {Category._meta.db_table} c ON c.id = t.category_id "
-        f"JOIN {Member._meta.db_table} m ON m.id = p.author_id WHERE p.id = ANY(%s)"
+        f"JOIN {Member._meta.db_table} m ON m.id = p.author_id WHERE p.id = ANY(%s) "
+        # permissions.filter_searchable_posts, again at display: the ranking may be a minute old.
+        f"AND NOT p.is_hidden"
     )
 
 

@@ -35,6 +35,7 @@ from forum.models import (
     Post,
     PostRevision,
     ResourceCitation,
+    StartPolicy,
     Topic,
     TopicKind,
     WatchedCategory,
@@ -127,13 +128,17 @@ def _add_post(*, actor: Member, topic: Topic, body: str, reply_to: Post | None, 
 @transaction.atomic
 def create_topic(*, actor: Member, category: Category, title: str, body: str,
                  kind: str = TopicKind.DISCUSSION, tags: Sequence[str] = (),
-                 rate_limit: bool = True) -> Topic:
-    """Open a topic with its first post; its author watches it."""
+                 session_opens_at=None, session_closes_at=None, rate_limit: bool = True) -> Topic:
+    """Open a topic with its first post; its author watches it. An expert session (a category
+    whose topics experts open) may have the dates between which it takes replies."""
     if rate_limit:
         check_rate_limit(actor)
+    if (session_opens_at or session_closes_at) and category.start_policy != StartPolicy.EXPERTS:
+        raise ValidationError(_("Seules les sessions d'experts ont des dates."), code="session")
     now = timezone.now()
     topic = Topic.objects.create(category=category, title=title, kind=kind, author=actor,
-                                 created_at=now, last_post_at=now, last_poster=actor)
+                                 created_at=now, last_post_at=now, last_poster=actor,
+                                 session_opens_at=session_opens_at, session_closes_at=session_closes_at)
     if tags:
         topic.tags.set(list(tags))
     Category.objects.filter(pk=category.pk).update(topic_count=F("topic_count") + 1)

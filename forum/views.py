@@ -34,6 +34,7 @@ from forum.models import (
     ModerationReview,
     Notification,
     Post,
+    StartPolicy,
     Topic,
 )
 
@@ -157,7 +158,7 @@ def topic_detail(request, pk, slug=""):
     return render(request, "forum/topic.html", _context(
         request, unread_notifications=reading.unread_notifications, topic=topic,
         tag_names=reading.tag_names, watching=reading.watching, page=page, pages=pages_count,
-        start_at=start_at,
+        start_at=start_at, session_state=topic.session_state(),
         can_reply=can_reply, moderator=moderator,
         submission_token=idempotency.new_token() if can_reply else "",
         posts_html=html.posts(request, topic, posts, reader),
@@ -189,13 +190,16 @@ def topic_new(request, slug):
     member = _member(request)
     draft = Draft.objects.filter(member=member, category=category, topic=None).first()
     initial = {"title": draft.title, "body": draft.body} if draft else {}
-    form = forms.TopicForm(request.POST or None, initial=initial)
+    form = forms.TopicForm(request.POST or None, initial=initial,
+                           session=category.start_policy == StartPolicy.EXPERTS)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        opens, closes = data.get("session_opens_at"), data.get("session_closes_at")
 
         def create() -> str:
             topic = services.create_topic(actor=member, category=category, title=data["title"],
-                                          body=data["body"], kind=data["kind"], tags=data["tags"])
+                                          body=data["body"], kind=data["kind"], tags=data["tags"],
+                                          session_opens_at=opens, session_closes_at=closes)
             return reverse("forum:topic", args=[topic.pk])
 
         try:
@@ -203,7 +207,8 @@ def topic_new(request, slug):
             outcome = idempotency.once(
                 token=form.submission_token, scope=f"forum.topic:category {category.pk}",
                 user=request.user, create=create,
-                content_digest=idempotency.digest(data["title"], data["kind"], data["tags"], data["body"]),
+                content_digest=idempotency.digest(data["title"], data["kind"], data["tags"], data["body"],
+                                                  str(opens), str(closes)),
             )
         except idempotency.TokenRefused as error:
             form.refuse_token(error)

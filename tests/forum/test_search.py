@@ -149,3 +149,18 @@ def test_a_search_within_a_transaction_leaves_the_planner_as_it_was(corpus):
     with connection.cursor() as cursor:
         cursor.execute("SHOW plan_cache_mode")
         assert cursor.fetchone()[0] == "auto"
+
+
+def test_a_post_hidden_or_masked_after_a_search_leaves_its_results_at_once(corpus, mod):
+    """The ranking of a query is reused a minute (forum.search); what a result shows is not."""
+    from forum import services
+
+    reply = corpus.posts.get(number=2)
+    before = search.search_posts(search.Filters(q="situation"))
+    assert [r.pk for r in before] == [reply.pk]
+    services.redact_post(actor=mod.member, post=reply, passages=["en situation"])
+
+    masked = search.search_posts(search.Filters(q="situation"))
+    assert "en situation" not in masked[0].excerpt_html
+    services.hide_post(actor=mod.member, post=reply, reason="Hors sujet.")
+    assert search.search_posts(search.Filters(q="situation")) == []
