@@ -15,7 +15,7 @@ from html import escape
 from django.template import engines
 from django.template.backends.jinja2 import Jinja2
 from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils.translation import gettext, ngettext, pgettext
+from django.utils.translation import get_language, gettext, ngettext, pgettext
 
 from jinja2 import Environment
 
@@ -42,15 +42,18 @@ def _jinja_env() -> Environment:
 
 
 @cache
-def _module(name: str):
+def _module(name: str, language: str):
     return _jinja_env().get_template(name).module
 
 
 def macros(name: str):
-    """The macros of a template of ``jinja2/``, callable from Python (they return escaped markup)."""
+    """The macros of a template of ``jinja2/``, callable from Python (they return escaped markup).
+
+    The module is made once per language: what its top level sets (the labels its macros
+    share, translated) is computed then, not at every call."""
     if _jinja_env().auto_reload:  # development: follow the file
         return _jinja_env().get_template(name).module
-    return _module(name)
+    return _module(name, get_language() or "")
 
 
 def filler(template_name: str, macro: str, arity: int, **fixed):

@@ -53,7 +53,9 @@ ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else []
 )
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env.str("SITE_URL", default="http://localhost:8000")
+# The site's public address, without a trailing slash: every absolute link (emails, allauth's
+# links, exports) is built from it. `./dev up` sets it from PORT when it is not given.
+SITE_URL = env.str("SITE_URL", default="http://localhost:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "comcep",
@@ -61,6 +63,7 @@ INSTALLED_APPS = [
     "forum",
     "resources",
     "privatespace",
+    "conversations",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -27,6 +27,7 @@ urlpatterns = [
     path("forum/", include("forum.urls")),
     path("ressources/", include("resources.urls")),
     path("espace-prive/", include("privatespace.urls")),
+    path("conversations/", include("conversations.urls")),
     path("gestion/admin/", admin.site.urls),
     path("gestion/levees-de-pseudonyme/", include("comcep.disclosure_urls")),
 ]

@@ -18,7 +18,7 @@ def favourite_state(request, obj) -> dict | None:
         return None
     return {
         "token": services.favourite_token(user, obj),
-        "favourite": services.find_favourite(user, obj),
+        "favourite_id": services.favourite_id(user, obj),
         "dom_id": f"favourite-{obj._meta.label_lower.replace('.', '-')}-{obj.pk}",
         "next": request.get_full_path(),
     }

@@ -17,15 +17,16 @@ import pytest
 from django.template import engines
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("comcep", "enrolment", "forum", "resources", "privatespace")
+APPS = ("comcep", "enrolment", "forum", "resources", "privatespace", "conversations")
 
 # What each app may not know: the contracts of pyproject.toml, for the templates too.
 MAY_NOT_KNOW = {
-    "comcep": {"enrolment", "forum", "resources", "privatespace"},
-    "resources": {"forum", "privatespace"},
-    "forum": {"privatespace"},
-    "enrolment": {"forum", "privatespace"},
-    "privatespace": set(),
+    "comcep": {"enrolment", "forum", "resources", "privatespace", "conversations"},
+    "resources": {"forum", "privatespace", "conversations"},
+    "forum": {"privatespace", "conversations"},
+    "enrolment": {"forum", "privatespace", "conversations"},
+    "privatespace": {"conversations"},
+    "conversations": {"enrolment", "privatespace"},
 }
 
 TEMPLATE_NAME_RE = re.compile(

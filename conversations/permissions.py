@@ -1,0 +1,72 @@
+"""Who may see and do what in the private conversations.
+
+A conversation exists only for its present participants: anyone else (a member who left, a
+moderator, the staff of the operators, of the platform or of a Carif-Oref) gets a 404 on every
+one of its addresses. A moderator reads a reported message and the two around it, nothing more.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404
+from django.shortcuts import redirect
+
+from comcep import identity, roles
+from comcep.models import Member
+from conversations.models import Block, Participant, Report
+from forum.permissions import is_moderator
+
+
+def members_only(view):
+    """The community's members with a pseudonym; a 404 for everyone else who is signed in
+    (as ``comcep.permissions.community_required``, but nothing tells the staff the pages exist)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        user = request.user
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not roles.is_community_member(user):
+            raise Http404
+        member = identity.member_of(user)
+        if member is None:
+            raise Http404
+        if not member.has_pseudonym:
+            return redirect("choose_pseudonym")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def seat_or_404(member: Member, conversation_id: int) -> Participant:
+    """``member``'s seat in the conversation, while they take part in it."""
+    seat = (Participant.objects.select_related("conversation")
+            .filter(conversation_id=conversation_id, member=member, left_at=None).first())
+    if seat is None:
+        raise Http404
+    return seat
+
+
+def blocks(blocker: Member, other: Member) -> bool:
+    return Block.objects.filter(blocker=blocker, blocked=other).exists()
+
+
+def can_be_added(adder: Member, member: Member) -> bool:
+    """An active member with a pseudonym, not the adder, who has not blocked the adder."""
+    return (member.pk != adder.pk and member.has_pseudonym and identity.is_active(member)
+            and not blocks(member, adder))
+
+
+def can_moderate_reports(user) -> bool:
+    return is_moderator(user)
+
+
+def report_or_404(user, report_id: int) -> Report:
+    if not can_moderate_reports(user):
+        raise Http404
+    report = Report.objects.select_related("message__conversation").filter(pk=report_id).first()
+    if report is None:
+        raise Http404
+    return report
