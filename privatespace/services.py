@@ -14,7 +14,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -81,8 +81,13 @@ def favourite_id(member, obj) -> int | None:
     """The id of ``member``'s favourite of ``obj``, or None: what a favourite button needs, read
     without loading the favourite (it is drawn on the hottest pages)."""
     ct = ContentType.objects.get_for_model(obj)
-    return (Favourite.objects.filter(owner=_user_of(member), content_type=ct, object_id=obj.pk)
-            .values_list("pk", flat=True).first())
+    with connection.cursor() as cursor:
+        # One indexed lookup, in SQL rather than through the ORM's query building.
+        cursor.execute(f"SELECT id FROM {Favourite._meta.db_table} "  # noqa: S608  (a table name)
+                       "WHERE owner_id = %s AND content_type_id = %s AND object_id = %s LIMIT 1",
+                       [_user_of(member).pk, ct.pk, obj.pk])
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 @transaction.atomic
