@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.models import Authenticator
@@ -25,9 +25,24 @@ class AccountAdapter(DefaultAccountAdapter):
         # Accounts are created by the enrolment workflow, never by open sign-up.
         return getattr(settings, "ACCOUNT_OPEN_SIGNUP", False)
 
+    def get_reset_password_from_key_url(self, key: str) -> str:
+        path = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"})
+        return notifications.absolute_url(path.replace("UID-KEY", quote(key)))
+
+    def get_email_confirmation_url(self, request, emailconfirmation) -> str:
+        return notifications.absolute_url(reverse("account_confirm_email",
+                                                  args=[emailconfirmation.key]))
+
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
-        """Every account email goes through the outbox and the worker."""
-        context = {"current_site": site(), "email": email, **context}
+        """Every account email goes through the outbox and the worker.
+
+        Its links point to the site's configured address (``SITE_URL``), like every other email:
+        allauth builds some (``signup_url``, ``password_reset_url``…) from the request's host.
+        """
+        context = {"email": email, **context, "current_site": site()}
+        for key, value in context.items():
+            if key.endswith("_url") and isinstance(value, str) and value:
+                context[key] = notifications.absolute_url(value)
         message = self.render_mail(template_prefix, email, context)
         html = ""
         for content, mimetype in getattr(message, "alternatives", []):
@@ -54,7 +69,8 @@ class Site:
 
 
 def site() -> Site:
-    return Site(name="Comcep", domain=urlsplit(settings.SITE_URL).netloc)
+    """The site as allauth's emails name it; its domain is that of ``SITE_URL``."""
+    return Site(name="Comcep", domain=urlsplit(notifications.site_url()).netloc)
 
 
 def user_display(user) -> str:

@@ -6,6 +6,8 @@ image may also be read as HTML or SVG by a browser when it is stored under the n
 came with. Every image shown to other members (forum attachments, course covers) is
 therefore decoded, turned upright, resized, copied into a fresh image with no metadata
 at all and saved again as JPEG or PNG, under an extension that follows what was written.
+The small pictures of lists (``thumbnail``) are made the same way, from an image the site
+made itself, and written as WebP.
 """
 
 from __future__ import annotations
@@ -20,9 +22,10 @@ from PIL import Image, ImageCms, ImageOps
 MAX_PIXELS = 40_000_000  # refuse decompression bombs before decoding
 MAX_SIDE = 1600  # longest side once resized
 # Pillow's format names of what is written, with the extension and the type it is served as.
-OUTPUT = {"JPEG": ("jpg", "image/jpeg"), "PNG": ("png", "image/png")}
-# The extensions a stored re-encoded image may have, with the type it is served as (WebP
-# is never written here, but images stored before may be WebP).
+OUTPUT = {"JPEG": ("jpg", "image/jpeg"), "PNG": ("png", "image/png"),
+          "WEBP": ("webp", "image/webp")}
+# The extensions a stored re-encoded image may have, with the type it is served as (uploads
+# are never written as WebP, but images stored before may be, and thumbnails are).
 SERVED_TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
 
 
@@ -90,6 +93,45 @@ def reencode(source, *, accepted=("JPEG", "PNG", "WEBP"), max_pixels: int = MAX_
                 clean.save(out, format="JPEG", quality=85, optimize=True)
             pillow_format = "PNG" if as_png else "JPEG"
             extension, content_type = OUTPUT[pillow_format]
+            return CleanImage(out.getvalue(), extension, content_type, clean.width, clean.height)
+    except ValidationError:
+        raise
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
+        raise ValidationError(_("Ce fichier n'est pas une image lisible."), code="invalid") from error
+    finally:
+        if handle is not source:
+            handle.close()
+
+
+THUMBNAIL_WIDTH = 320  # twice the widest a list shows it (160 CSS pixels), for dense screens
+THUMBNAIL_MAX_HEIGHT = 640  # a portrait picture stays light too
+THUMBNAIL_QUALITY = 70
+
+
+def thumbnail(source, *, width: int = THUMBNAIL_WIDTH, max_height: int = THUMBNAIL_MAX_HEIGHT,
+              quality: int = THUMBNAIL_QUALITY, max_pixels: int = MAX_PIXELS) -> CleanImage:
+    """A small WebP copy of the image in ``source`` (bytes or a binary file), ``width``
+    pixels wide at most (never enlarged), with its pixels only: no EXIF, XMP, ICC profile.
+
+    Meant for images the site made itself (a video's poster); raises ValidationError as
+    ``reencode`` does when the image is unreadable or too big.
+    """
+    handle = io.BytesIO(source) if isinstance(source, bytes | bytearray) else source
+    try:
+        handle.seek(0)
+        with Image.open(handle) as probe:
+            if probe.width * probe.height > max_pixels:
+                raise ValidationError(_("Image trop grande."), code="pixels")
+            probe.verify()
+        handle.seek(0)
+        with Image.open(handle) as image:
+            upright = ImageOps.exif_transpose(image)
+            converted = _in_srgb(upright.convert("RGB"))
+            converted.thumbnail((width, max_height), Image.Resampling.LANCZOS)
+            clean = Image.frombytes(converted.mode, converted.size, converted.tobytes())
+            out = io.BytesIO()
+            clean.save(out, format="WEBP", quality=quality, method=6)
+            extension, content_type = OUTPUT["WEBP"]
             return CleanImage(out.getvalue(), extension, content_type, clean.width, clean.height)
     except ValidationError:
         raise

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 from email.utils import make_msgid
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -29,9 +30,27 @@ from comcep.models import OutboxMessage, OutboxStatus, User
 logger = logging.getLogger(__name__)
 
 
+def site_url() -> str:
+    """The site's configured address (``settings.SITE_URL``), without a trailing slash."""
+    return settings.SITE_URL.rstrip("/")
+
+
+def absolute_url(location: str) -> str:
+    """``location`` (a path, or an address of this site however it was reached) under the
+    site's configured address: what links in emails must point to, never the host a request
+    came by nor a default port."""
+    parts = urlsplit(location)
+    path = parts.path or "/"
+    if not path.startswith("/"):
+        path = "/" + path
+    query = f"?{parts.query}" if parts.query else ""
+    fragment = f"#{parts.fragment}" if parts.fragment else ""
+    return f"{site_url()}{path}{query}{fragment}"
+
+
 def render_email(template: str, context: dict) -> tuple[str, str, str]:
     """Render the subject, text and HTML of ``templates/emails/<template>_*``."""
-    context = {"site_url": settings.SITE_URL, **context}
+    context = {"site_url": site_url(), **context}
     subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).split())
     text = render_to_string(f"emails/{template}.txt", context)
     try:

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Mapping
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -37,12 +38,30 @@ def _wait_for(url: str, timeout: float) -> bool:
     return False
 
 
+DEFAULT_PORT = "8000"
+
+
+def site_url(environ: Mapping[str, str]) -> str:
+    """The address the site is reached at: ``SITE_URL`` when given, else localhost on ``PORT``.
+
+    ``up`` exports it before Django starts, so the web server, the worker (which renders the
+    emails of jobs) and the links in every email agree with the address it prints.
+    """
+    given = (environ.get("SITE_URL") or "").strip()
+    if given:
+        return given.rstrip("/")
+    port = (environ.get("PORT") or "").strip() or DEFAULT_PORT
+    return f"http://localhost:{port}"
+
+
 def up() -> int:
+    port = (os.environ.get("PORT") or "").strip() or DEFAULT_PORT
+    address = site_url(os.environ)
+    os.environ["SITE_URL"] = address  # before the settings are read, and for the children
     _bootstrap_django(debug=True)
     from django.conf import settings
     from django.core.management import call_command
 
-    port = os.environ.get("PORT", "8000")
     print("→ Database:", "embedded PostgreSQL (var/postgres)"
           if "var%2Fpostgres" in os.environ["DATABASE_URL"] else "DATABASE_URL")
     print("→ Antivirus:", f"clamd at {settings.CLAMAV_ADDRESS}" if settings.CLAMAV_ADDRESS else
@@ -77,7 +96,7 @@ def up() -> int:
         call_command("check_worker", timeout=60)
         mail = getattr(settings, "EMAIL_FILE_PATH", "SMTP")
         print(f"""
-  Comcep is running: http://localhost:{port}/
+  Comcep is running: {address}/
   Every demo account's password is shown above; emails are written to {mail}.
   Stop with Ctrl-C.
 """, flush=True)

@@ -30,7 +30,7 @@ def erase(user, *, keep_posts: bool) -> None:
     delete_after_commit(*unpublished.exclude(document="").values_list("document", flat=True))
     for video in Video.objects.filter(resource__in=unpublished).prefetch_related("renditions",
                                                                                "captions"):
-        delete_after_commit(video.source, video.poster,
+        delete_after_commit(video.source, video.poster, video.thumbnail,
                             *(r.path for r in video.renditions.all()),
                             *(c.path for c in video.captions.all()))
     unpublished.delete()

@@ -225,6 +225,11 @@ class Video(models.Model):
     height = models.PositiveIntegerField(null=True, blank=True)
     has_audio = models.BooleanField(default=True)
     poster = models.CharField(max_length=300, blank=True)
+    # The small WebP of the library's cards, made from the poster by the same job (the cards
+    # show the poster itself for a video processed before thumbnails existed).
+    thumbnail = models.CharField(max_length=300, blank=True)
+    thumbnail_width = models.PositiveSmallIntegerField(null=True, blank=True)
+    thumbnail_height = models.PositiveSmallIntegerField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

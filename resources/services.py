@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from comcep import antivirus, filecleaning, jobs, storage
+from comcep import antivirus, filecleaning, images, jobs, storage
 from comcep.audit import record
 from comcep.notifications import queue_email
 from resources import conf, permissions, transcoding
@@ -564,8 +564,35 @@ def _process(video: Video, source: Path, work: Path) -> None:
         finally:
             part.unlink(missing_ok=True)
         _set(video, poster=name)
+    if not video.thumbnail or not default_storage.exists(video.thumbnail):
+        try:
+            make_thumbnail(video, work)
+        except (FileNotFoundError, ValidationError) as error:
+            # Not worth failing a playable video for: its card shows the poster instead.
+            logger.warning("No thumbnail for video %s: %s", video.pk, error)
+            _set(video, thumbnail="", thumbnail_width=None, thumbnail_height=None)
     _set(video, state=VideoState.READY, progress=100, finished_at=timezone.now(),
          failure_reason="", failure_detail="")
+
+
+THUMBNAIL_NAME = "thumb.webp"
+
+
+def make_thumbnail(video: Video, work: Path) -> None:
+    """Make the small picture of the library's cards from the video's stored poster: a WebP
+    ``images.THUMBNAIL_WIDTH`` pixels wide, with no metadata (``comcep.images.thumbnail``).
+
+    FileNotFoundError when the poster is missing, ValidationError when it is unreadable.
+    """
+    with storage.local_copy(video.poster, directory=work) as poster, poster.open("rb") as handle:
+        small = images.thumbnail(handle)
+    part = work / THUMBNAIL_NAME
+    try:
+        part.write_bytes(small.content)
+        name = storage.save_file(f"{video.folder}/{THUMBNAIL_NAME}", part, replace=True)
+    finally:
+        part.unlink(missing_ok=True)
+    _set(video, thumbnail=name, thumbnail_width=small.width, thumbnail_height=small.height)
 
 
 def stalled_video_ids(*, queued_for_seconds: int = 600) -> list[int]:

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 from comcep import idempotency, identity, roles
 from comcep.files import ranged_file_response
 from comcep.models import Region
+from comcep.notifications import absolute_url
 from comcep.permissions import community_required, role_required
 from comcep.roles import Role
 from comcep.storage import StoredFile
@@ -326,6 +327,8 @@ def _media_path(resource: Resource, name: str) -> tuple[str, str | None]:
         raise Http404
     if name == "poster.jpg" and video.poster:
         return video.poster, None
+    if name == "thumb.webp" and video.thumbnail:
+        return video.thumbnail, None
     if name.endswith("p.mp4") and name[:-5].isdigit():
         rendition = VideoRendition.objects.filter(video=video, height=int(name[:-5])).first()
         if rendition and rendition.is_ready:
@@ -492,7 +495,7 @@ def _action_for(user, pk: int) -> RegionalAction:
 @login_required
 def action_ics(request, pk: int):
     action = _action_for(request.user, pk)
-    url = request.build_absolute_uri(action.resource.get_absolute_url())
+    url = absolute_url(action.resource.get_absolute_url())  # the site's address, not the request's host
     response = HttpResponse(ics.calendar_for(action, url=url), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="action-{action.resource.pk}.ics"'
     return response

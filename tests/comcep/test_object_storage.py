@@ -290,11 +290,11 @@ class TestDeletion:
         assert clip.is_file()  # the caller's file is left to the caller
         assert services.process_video(video.pk) == "ready"  # in this process, from the bucket
         video.refresh_from_db()
-        assert len(bucket.keys()) == 3  # source, one rendition (240p), poster
+        assert len(bucket.keys()) == 4  # source, one rendition (240p), poster, thumbnail
 
         with pytest.raises(PermissionDenied):
             services.withdraw_proposal(resource, actor=bob)
-        assert len(bucket.keys()) == 3
+        assert len(bucket.keys()) == 4
 
         with django_capture_on_commit_callbacks(execute=True):
             assert services.withdraw_proposal(resource, actor=alice)
@@ -327,8 +327,10 @@ def test_a_video_processed_by_the_worker_lives_in_the_bucket_and_plays_from_it(
     assert video.state == VideoState.READY, video.failure_detail
     renditions = list(video.renditions.all())
     assert [r.height for r in renditions] == [360, 720]
-    assert set(bucket.keys()) == {video.source, video.poster, *(r.path for r in renditions)}
+    assert set(bucket.keys()) == {video.source, video.poster, video.thumbnail,
+                                  *(r.path for r in renditions)}
     assert bucket.body(video.poster)[:3] == b"\xff\xd8\xff"  # a JPEG
+    assert bucket.body(video.thumbnail)[8:12] == b"WEBP"
     for rendition in renditions:
         assert bucket.body(rendition.path)[4:8] == b"ftyp" and rendition.size > 0
     assert files_under(bucket.media_root) == []
