@@ -2,12 +2,16 @@
 
 ``error_summary`` lists a bound form's errors, each pointing at the control it belongs to, for
 the summary the form_fields partial shows at the top of a form that failed; ``nav_current``
-marks the entry of the navigation that leads to the page shown.
+marks the entry of the navigation that leads to the page shown; ``active_filters`` counts the
+fields of a list's filters set to something else than their default, for the fold that keeps
+them out of the way on a phone (open when one is set, so that what narrows the list shows).
 """
 
 from __future__ import annotations
 
-from django import template
+from typing import cast
+
+from django import forms, template
 from django.utils.html import format_html
 
 register = template.Library()
@@ -62,3 +66,40 @@ def nav_current(context, url: str) -> str:
     if request is None or not url or url != context.get("nav_current"):
         return ""
     return format_html(' aria-current="{}"', "page" if request.path == url else "true")
+
+
+def _default_value(field) -> str:
+    """What a filter field holds when nobody chose anything: its initial value, else a plain
+    choice field's first choice (« à traiter », « les plus anciennes d'abord »), else empty (a
+    multiple choice: nothing chosen). A model choice field's empty label stands for "" (its
+    choices are not read: no query)."""
+    initial = field.form.get_initial_for_field(field.field, field.name)
+    if initial not in (None, ""):
+        return str(initial)
+    plain_choice = not isinstance(field.field, (forms.ModelChoiceField, forms.MultipleChoiceField))
+    if isinstance(field.field, forms.ChoiceField) and plain_choice:
+        # A ChoiceField's choices are normalised to a list of (value, label) pairs.
+        choices = cast(list, field.field.choices)
+        if choices:
+            return str(choices[0][0])
+    return ""
+
+
+@register.filter
+def active_filters(form, leave_out: str = "") -> int:
+    """How many fields of a bound filter form were sent with a value other than their default
+    (a value the form then refuses counts too: it was asked for); ``leave_out`` names the fields
+    shown outside the fold ("q"). Reads the submitted data only: no validation, no query."""
+    if not getattr(form, "is_bound", False):
+        return 0
+    skipped = {name.strip() for name in leave_out.split(",") if name.strip()}
+    count = 0
+    for field in form:
+        if field.name in skipped or field.is_hidden:
+            continue
+        data = field.data
+        values = [str(value).strip() for value in (data if isinstance(data, (list, tuple)) else [data])
+                  if value is not None and str(value).strip()]
+        if values and values != [_default_value(field)]:
+            count += 1
+    return count

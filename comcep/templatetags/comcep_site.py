@@ -43,3 +43,22 @@ def since(moment, now=None) -> str:
     if now - moment < timedelta(minutes=1):
         return _("à l'instant")
     return _("il y a %(duration)s") % {"duration": timesince(moment, now, depth=1)}
+
+
+@register.filter
+def duration(seconds) -> str:
+    """A length given in seconds as one reads it: « 45 s », « 12 min 05 s », « 1 h 02 min »
+    (a number and its unit never apart); "" for nothing or a value that is not a number."""
+    try:
+        total = round(float(seconds))
+    except (TypeError, ValueError, OverflowError):
+        return ""
+    if total < 0:
+        return ""
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return _("%(hours)d h %(minutes)02d min") % {"hours": hours, "minutes": minutes}
+    if minutes:
+        return _("%(minutes)d min %(seconds)02d s") % {"minutes": minutes, "seconds": secs}
+    return _("%(seconds)d s") % {"seconds": secs}

@@ -10,6 +10,11 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   }
 
+  // A list's filters, folded on a phone, stand open on a wider screen (comcep.css).
+  if (window.matchMedia && window.matchMedia("(min-width: 700px)").matches) {
+    document.querySelectorAll("details[data-open-wide]").forEach(function (fold) { fold.open = true; });
+  }
+
   // A topic opened without a page number shows the page of the first unread post: bring that
   // post into view, as a link to it would (unless the address already names a place).
   var startAt = document.querySelector("[data-start-at]");
