@@ -7,11 +7,13 @@ class ConversationsConfig(AppConfig):
     verbose_name = _("Conversations privées")
 
     def ready(self) -> None:
-        from comcep import datarights, extras, navigation
+        from comcep import blocking, datarights, extras, navigation
         from comcep.roles import Role
         from conversations import datarights as conversation_data
         from conversations import extras as conversation_extras
+        from conversations.services import blockers_of
 
+        blocking.register(blockers_of)
         datarights.register("conversations", export=conversation_data.export, erase=conversation_data.erase)
         extras.register("comcep.member", slot="actions",
                         template="conversations/partials/_profile_actions.html",

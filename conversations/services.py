@@ -137,6 +137,12 @@ def block(*, actor: Member, member: Member) -> None:
         Block.objects.get_or_create(blocker=actor, blocked=member)
 
 
+def blockers_of(author_id: int, member_ids: set[int]) -> list[int]:
+    """Of ``member_ids``, those who blocked ``author_id`` (``comcep.blocking``'s source)."""
+    return list(Block.objects.filter(blocked_id=author_id, blocker_id__in=member_ids)
+                .values_list("blocker_id", flat=True))
+
+
 def unblock(*, actor: Member, member: Member) -> None:
     Block.objects.filter(blocker=actor, blocked=member).delete()
 

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from comcep import identity
+from comcep import blocking, identity
 from comcep.models import Member
 from comcep.notifications import queue_email
 from forum.models import (
@@ -70,17 +70,19 @@ def _strongest(reasons: dict[int, str], member_ids: Iterable[int], kind: str) ->
             reasons[member_id] = kind
 
 
-def _addressed(rendered) -> dict[int, str]:
-    """The members a text speaks to directly: the mentioned, and the authors of quoted posts."""
+def _addressed(rendered, *, author_id: int) -> dict[int, str]:
+    """The members a text speaks to directly: the mentioned, and the authors of quoted posts.
+
+    A member who blocked the author is not told of their mention (``comcep.blocking``)."""
     reasons: dict[int, str] = {}
     if rendered.quoted_post_ids:
         _strongest(reasons,
                    Post.objects.filter(pk__in=rendered.quoted_post_ids).values_list("author_id", flat=True),
                    NotificationKind.QUOTE)
     if rendered.mentioned:
-        _strongest(reasons,
-                   Member.objects.filter(pseudonym_key__in=rendered.mentioned).values_list("pk", flat=True),
-                   NotificationKind.MENTION)
+        mentioned = set(Member.objects.filter(pseudonym_key__in=rendered.mentioned)
+                        .values_list("pk", flat=True))
+        _strongest(reasons, mentioned - blocking.blockers_of(author_id, mentioned), NotificationKind.MENTION)
     return reasons
 
 
@@ -109,7 +111,7 @@ def post_created(post: Post, *, rendered, new_topic: bool) -> list[Notification]
                    NotificationKind.REPLY)
     if (reply_to := post.reply_to) is not None:
         _strongest(reasons, [reply_to.author_id], NotificationKind.REPLY)
-    for member_id, kind in _addressed(rendered).items():
+    for member_id, kind in _addressed(rendered, author_id=post.author_id).items():
         _strongest(reasons, [member_id], kind)
     return _send_reasons(post, reasons)
 
@@ -122,11 +124,12 @@ def post_edited(post: Post, *, before, after) -> list[Notification]:
     edit) is never told again: taking a mention out and putting it back cannot flood
     anyone's inbox. Watchers are not told of edits at all.
     """
-    already = set(_addressed(before))
+    already = set(_addressed(before, author_id=post.author_id))
     already |= set(Notification.objects.filter(
         post=post, kind__in=[NotificationKind.MENTION, NotificationKind.QUOTE],
     ).values_list("recipient_id", flat=True))
-    reasons = {member_id: kind for member_id, kind in _addressed(after).items() if member_id not in already}
+    addressed = _addressed(after, author_id=post.author_id)
+    reasons = {member_id: kind for member_id, kind in addressed.items() if member_id not in already}
     return _send_reasons(post, reasons)
 
 
