@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "resources",
     "privatespace",
     "conversations",
+    "groups",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -296,6 +297,8 @@ if MEDIA_S3_BUCKET:
 REQUEST_BODY_DEFAULT_BYTES = 1024**2
 REQUEST_BODY_LIMITS = {
     "forum:attachment_upload": (_("une image dans un message du forum"), "forum.images.MAX_BYTES"),
+    "conversations:new": (_("une image dans un message privé"), "forum.images.MAX_BYTES"),
+    "conversations:reply": (_("une image dans un message privé"), "forum.images.MAX_BYTES"),
     "privatespace:upload_file": (_("un fichier de l'espace privé ou une couverture de cours"),
                                  "privatespace.uploads.max_file_bytes"),
     "privatespace:create_course": (_("un fichier de l'espace privé ou une couverture de cours"),
