@@ -166,3 +166,20 @@ class QueueFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", _("à traiter"))] + list(statuses) + [
             ("all", _("toutes"))]
+
+
+class BulkApprovalForm(forms.Form):
+    """The applications ticked in the operator queue. Whose they are is the service's to check."""
+
+    applications = forms.TypedMultipleChoiceField(
+        label=_("Candidatures à accepter"), coerce=int, widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Cochez au moins une candidature à accepter.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Any id is accepted here: the service refuses the whole batch if one is not the
+        # manager's, with the same answer whether it exists or not.
+        self.fields["applications"].choices = [
+            (value, value) for value in self.data.getlist("applications")
+            if str(value).isdigit()] if self.is_bound else []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from dataclasses import dataclass
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
@@ -347,3 +348,54 @@ def nudge_operator(application: Application, *, actor: User) -> ApplicationEvent
     waited = (timezone.now() - locked.status_changed_at).days
     emails.operator_nudged(application, waited)
     return event
+
+
+# --- Approving several applications at once ------------------------------------------------------
+
+# A page of the queue at most: a batch is what a manager has in front of them.
+BULK_APPROVAL_LIMIT = 100
+
+
+class BulkRefused(EnrolmentError):
+    """The batch names an application its sender may not act on: nothing is done."""
+
+
+@dataclass(frozen=True, slots=True)
+class BulkOutcome:
+    """What happened to each application of a batch, for the manager's message."""
+
+    approved: list[Application]
+    already_decided: list[Application]
+
+
+def approve_applications(ids: list[int], *, actor: User) -> BulkOutcome:
+    """Approve the applications ``ids`` together, each through its own transition (its own
+    event and email).
+
+    The whole batch is refused, before anything is done, when one of them is not the actor's to
+    see (another operator's, another region's, or no such application), so that nothing is left
+    half done and nothing tells whether someone else's application exists. An application that
+    is no longer pending (decided in another tab, or this very batch sent twice) is left as it
+    is and reported: nothing is decided twice.
+    """
+    from enrolment.permissions import filter_operator_applications
+
+    wanted = set(ids)
+    if not wanted or len(wanted) > BULK_APPROVAL_LIMIT:
+        raise BulkRefused(_("Choisissez entre 1 et %(n)s candidatures.") % {"n": BULK_APPROVAL_LIMIT})
+    with transaction.atomic():
+        # Locked in a stable order, so that two batches sharing rows never wait on each other.
+        visible = list(filter_operator_applications(actor, Application.objects.filter(pk__in=wanted))
+                       .select_related("user", "operator", "region").order_by("pk")
+                       .select_for_update(of=("self",)))
+        if {application.pk for application in visible} != wanted:
+            raise BulkRefused(_("Une des candidatures choisies ne relève pas de vous : aucune "
+                                "n'a été acceptée. Rechargez la liste et recommencez."))
+        approved, already_decided = [], []
+        for application in visible:
+            if application.status != Status.PENDING:
+                already_decided.append(application)
+                continue
+            transitions.approve(application, actor=actor)
+            approved.append(application)
+    return BulkOutcome(approved=approved, already_decided=already_decided)

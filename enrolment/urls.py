@@ -10,6 +10,7 @@ urlpatterns = [
     path("ma-candidature/appel/", views.appeal_mine, name="appeal_mine"),
     path("appel/<str:token>/", views.appeal, name="appeal"),
     path("operateur/", views.operator_queue, name="operator_queue"),
+    path("operateur/accepter/", views.operator_bulk_approve, name="operator_bulk_approve"),
     path("operateur/<int:pk>/", views.operator_detail, name="operator_detail"),
     path("operateur/<int:pk>/accepter/", views.operator_approve, name="operator_approve"),
     path("operateur/<int:pk>/refuser/", views.operator_refuse, name="operator_refuse"),

@@ -14,6 +14,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from comcep import idempotency
@@ -26,6 +27,7 @@ from enrolment.conf import delay
 from enrolment.forms import (
     AppealForm,
     ApplicationForm,
+    BulkApprovalForm,
     DecisionForm,
     EndMembershipForm,
     InvitationForm,
@@ -204,7 +206,45 @@ def operator_queue(request):
         "form": form, "page": page,
         "pending_count": mine.filter(status=Status.PENDING).count(),
         "reason_count": mine.filter(status=Status.REASON_REQUESTED).count(),
+        # "Tout sélectionner" is a link that draws the page ticked: it works without JavaScript.
+        "select_all": request.GET.get("tout") == "1",
+        "query_without_select": _query_without(request, "tout"),
     })
+
+
+def _query_without(request, name: str) -> str:
+    query = request.GET.copy()
+    query.pop(name, None)
+    return query.urlencode()
+
+
+@require_POST
+@manager_required(Role.OPERATOR_MANAGER)
+def operator_bulk_approve(request):
+    """Approve the ticked applications, each through its own transition and email."""
+    form = BulkApprovalForm(request.POST)
+    back = reverse("enrolment:operator_queue") + (
+        f"?{request.POST['query']}" if request.POST.get("query") else "")
+    if not form.is_valid():
+        messages.error(request, _("Cochez au moins une candidature à accepter."))
+        return redirect(back)
+    try:
+        outcome = services.approve_applications(form.cleaned_data["applications"],
+                                                actor=request.user)
+    except services.BulkRefused as error:
+        messages.error(request, error.message)
+        return redirect(back)
+    if outcome.approved:
+        messages.success(request, ngettext(
+            "%(n)s candidature acceptée : la personne est prévenue par e-mail.",
+            "%(n)s candidatures acceptées : chaque personne est prévenue par e-mail.",
+            len(outcome.approved)) % {"n": len(outcome.approved)})
+    for application in outcome.already_decided:
+        messages.warning(request, _("%(name)s : déjà traitée entre-temps (%(status)s), rien n'a "
+                                    "été enregistré deux fois.") % {
+            "name": f"{application.first_name} {application.last_name}",
+            "status": application.get_status_display()})
+    return redirect(back)
 
 
 def _operator_context(user, application, **overrides) -> dict:
