@@ -144,6 +144,8 @@ class DecisionForm(OwnIds, forms.Form):
 
 class RegionPhaseForm(forms.Form):
     phase = forms.ChoiceField(label=_("Phase"), choices=RolloutPhase.choices)
+    # The number of applications the preview said would be released: sent back to confirm.
+    expected = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
 
 
 class InvitationForm(forms.Form):

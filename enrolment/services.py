@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core import signing
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -28,7 +29,6 @@ from enrolment.models import (
     Status,
     fold_name,
 )
-from enrolment.permissions import region_accepts_applications
 
 APPEAL_SALT = "enrolment.appeal"
 
@@ -240,15 +240,26 @@ def set_region_phase(region: Region, phase: str, *, actor: User) -> int:
     return release_waitlisted(region, actor=actor)
 
 
+def releasable(region: Region, phase: str):
+    """The waitlisted applications of ``region`` that going to ``phase`` sends to the operators:
+    all of them when it opens, those of invited people in pilot, none while closed. The same
+    rule as ``permissions.region_accepts_applications``, for a whole region at once, so that the
+    number the platform manager confirms is the number released."""
+    waiting = Application.objects.filter(region=region, status=Status.WAITLISTED)
+    if phase == RolloutPhase.OPEN:
+        return waiting
+    if phase == RolloutPhase.PILOT:
+        return waiting.filter(Exists(PilotInvitation.objects.filter(
+            region=region, email__iexact=OuterRef("email"))))
+    return waiting.none()
+
+
 def release_waitlisted(region: Region, *, actor: User | None, email: str | None = None) -> int:
     released = 0
-    waiting = Application.objects.filter(region=region, status=Status.WAITLISTED).select_related(
-        "user", "operator", "region")
+    waiting = releasable(region, region.phase).select_related("user", "operator", "region")
     if email:
         waiting = waiting.filter(email__iexact=email)
-    for application in waiting:
-        if not region_accepts_applications(region, application.email):
-            continue
+    for application in waiting.order_by("status_changed_at", "pk"):
         try:
             transitions.release(application, actor=actor)
         except transitions.TransitionError:

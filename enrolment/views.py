@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from comcep import idempotency
 from comcep.accounts import landing_url
-from comcep.models import Region
+from comcep.models import Region, RolloutPhase
 from comcep.permissions import manager_required
 from comcep.roles import Role
 from enrolment import permissions, services, transitions
@@ -440,13 +440,26 @@ def regions(request):
 @require_POST
 @manager_required(Role.PLATFORM_MANAGER)
 def region_phase(request, pk: int):
+    """Two steps: the phase chosen, the page says how many waitlisted applications it would send
+    to the operators; confirmed with that number, the phase changes and they go."""
     region = get_object_or_404(Region, pk=pk)
     form = RegionPhaseForm(request.POST)
     if not form.is_valid():
         raise Http404
-    released = services.set_region_phase(region, form.cleaned_data["phase"], actor=request.user)
-    messages.success(request, _("%(region)s : phase « %(phase)s ». %(n)s candidature(s) en attente "
-                                "transmise(s) aux opérateurs.") % {
+    phase = form.cleaned_data["phase"]
+    releasing = services.releasable(region, phase).count()
+    confirmed = form.cleaned_data["expected"]
+    if confirmed is None or confirmed != releasing:
+        # First step, or the waitlist moved since the preview: confirm the number as it is now.
+        return render(request, "enrolment/region_confirm.html", {
+            "region": region, "phase": phase, "phase_label": RolloutPhase(phase).label,
+            "releasing": releasing, "changed": confirmed is not None,
+        })
+    released = services.set_region_phase(region, phase, actor=request.user)
+    messages.success(request, ngettext(
+        "%(region)s : phase « %(phase)s ». %(n)s candidature en attente transmise aux opérateurs.",
+        "%(region)s : phase « %(phase)s ». %(n)s candidatures en attente transmises aux "
+        "opérateurs.", released) % {
         "region": region.name, "phase": region.get_phase_display(), "n": released})
     return redirect("enrolment:regions")
 

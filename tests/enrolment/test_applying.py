@@ -140,9 +140,9 @@ def test_the_platform_manager_opens_a_region_from_its_page(client_for, reference
     region = factories.region("84")
 
     response = client_for(paula).post(reverse("enrolment:region_phase", args=[region.pk]),
-                                      {"phase": "open"}, follow=True)
+                                      {"phase": "open", "expected": 1}, follow=True)
 
-    assert "1 candidature(s) en attente transmise(s)" in response.text
+    assert "1 candidature en attente transmise aux opérateurs" in response.text
     application.refresh_from_db()
     assert application.status == Status.PENDING
 
