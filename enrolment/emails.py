@@ -94,13 +94,18 @@ def reason_given(application: Application) -> None:
     _to_platform_managers(application, "reason_given")
 
 
-def appeal_decided(application: Application, *, overturned: bool, text: str) -> None:
+def appeal_decided(application: Application, *, overturned: bool, text: str,
+                   ended: bool = False) -> None:
     _to_applicant(application, "appeal_outcome", overturned=overturned, decision_text=text,
-                  login_url=absolute_url("account_login"))
+                  login_url=absolute_url("account_login"), ended=ended,
+                  reset_url=absolute_url("account_reset_password"))
 
 
 def membership_ended(application: Application) -> None:
-    _to_applicant(application, "membership_ended")
+    from enrolment.services import appeal_url
+
+    _to_applicant(application, "membership_ended", appeal_url=appeal_url(application),
+                  appeal_days=delay("ENROLMENT_APPEAL_LINK_DAYS"))
 
 
 def pending_reminder(application: Application, days: int) -> None:

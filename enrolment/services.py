@@ -198,8 +198,19 @@ def appeal_deadline(application: Application):
     return application.status_changed_at + appeal_window()
 
 
+APPEALABLE = (Status.REFUSED, Status.ENDED)
+
+
 def may_appeal_now(application: Application) -> bool:
-    return application.status == Status.REFUSED and timezone.now() <= appeal_deadline(application)
+    """A refusal, or the end of a membership, within the life of the link sent with it."""
+    return application.status in APPEALABLE and timezone.now() <= appeal_deadline(application)
+
+
+def ending_event(application: Application) -> ApplicationEvent | None:
+    """The operator's ending of the membership being appealed, or None for a refusal."""
+    if application.status != Status.ENDED:
+        return None
+    return application.events.filter(action="end_membership").order_by("-created_at", "-pk").first()
 
 
 def appeal_url(application: Application) -> str:

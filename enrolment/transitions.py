@@ -27,7 +27,8 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str, str]] = {
     "release": (frozenset({S.WAITLISTED}), S.PENDING, ActorRole.PLATFORM_MANAGER),
     "approve": (frozenset({S.PENDING}), S.ADMITTED, ActorRole.OPERATOR_MANAGER),
     "refuse": (frozenset({S.PENDING}), S.REFUSED, ActorRole.OPERATOR_MANAGER),
-    "appeal": (frozenset({S.REFUSED}), S.APPEALED, ActorRole.APPLICANT),
+    # A refused applicant, or a member whose operator ended the membership, may appeal.
+    "appeal": (frozenset({S.REFUSED, S.ENDED}), S.APPEALED, ActorRole.APPLICANT),
     "request_reason": (frozenset({S.APPEALED}), S.REASON_REQUESTED, ActorRole.PLATFORM_MANAGER),
     "give_reason": (frozenset({S.REASON_REQUESTED}), S.REASON_GIVEN, ActorRole.OPERATOR_MANAGER),
     "uphold": (
@@ -127,6 +128,27 @@ def _admit(application: Application, *, actor: User) -> None:
     )
 
 
+def appeals_an_ending(application: Application) -> bool:
+    """Whether the application's latest appeal contests the end of a membership (not a refusal)."""
+    latest = application.events.filter(action="appeal").order_by("-created_at", "-pk").first()
+    return latest is not None and latest.from_status == S.ENDED
+
+
+def _reopen_account(application: Application, *, actor: User) -> None:
+    """The end of the membership was overturned: the account opens again, its identity no longer
+    waits to be purged. Its password was made unusable at the closing, so the person chooses a
+    new one (the email says how); the private space erased then is not brought back."""
+    from comcep.audit import record
+    from comcep.models import ClosedAccount
+
+    user = application.user
+    User.objects.filter(pk=user.pk).update(is_active=True)
+    user.is_active = True
+    ClosedAccount.objects.filter(user=user, purged_at=None).delete()
+    record(actor=actor, action="enrolment.membership_restored", target=user,
+           data={"application": application.pk})
+
+
 @transaction.atomic
 def confirm_email(application: Application) -> ApplicationEvent:
     """The applicant confirmed their address: to the operator's queue, or the waitlist."""
@@ -196,8 +218,9 @@ def give_reason(application: Application, *, actor: User, text: str) -> Applicat
 def uphold(application: Application, *, actor: User, text: str) -> ApplicationEvent:
     if not text.strip():
         raise TransitionError(_("Motivez la décision."))
+    ended = appeals_an_ending(application)
     event = _move(application, "uphold", actor=actor, text=text)
-    emails.appeal_decided(application, overturned=False, text=text)
+    emails.appeal_decided(application, overturned=False, text=text, ended=ended)
     return event
 
 
@@ -205,9 +228,12 @@ def uphold(application: Application, *, actor: User, text: str) -> ApplicationEv
 def overturn(application: Application, *, actor: User, text: str) -> ApplicationEvent:
     if not text.strip():
         raise TransitionError(_("Motivez la décision."))
+    ended = appeals_an_ending(application)
     event = _move(application, "overturn", actor=actor, text=text)
+    if ended:
+        _reopen_account(application, actor=actor)
     _admit(application, actor=actor)
-    emails.appeal_decided(application, overturned=True, text=text)
+    emails.appeal_decided(application, overturned=True, text=text, ended=ended)
     return event
 
 

@@ -148,7 +148,7 @@ def appeal(request, token: str):
 def appeal_mine(request):
     """The same appeal from the applicant's status page, signed in, within the same delay."""
     application = get_object_or_404(Application.objects.with_related(), user=request.user)
-    if application.status == Status.REFUSED and not services.may_appeal_now(application):
+    if application.status in services.APPEALABLE and not services.may_appeal_now(application):
         return render(request, "enrolment/appeal_invalid.html", {
             "message": _("Le délai pour faire appel de ce refus est passé. Écrivez à l'équipe de la "
                          "plateforme si vous souhaitez toujours le contester."),
@@ -157,7 +157,7 @@ def appeal_mine(request):
 
 
 def _appeal_form(request, application):
-    if application.status != Status.REFUSED:
+    if application.status not in services.APPEALABLE:
         return render(request, "enrolment/appeal_invalid.html", {
             "message": _("Cette candidature n'est plus en état de recevoir un appel : "
                          "un appel a déjà été déposé ou la décision est définitive."),
@@ -170,7 +170,8 @@ def _appeal_form(request, application):
             messages.warning(request, error.message)
         else:
             return render(request, "enrolment/appeal_sent.html", {"application": application})
-    return render(request, "enrolment/appeal.html", {"application": application, "form": form})
+    return render(request, "enrolment/appeal.html", {
+        "application": application, "form": form, "ending": services.ending_event(application)})
 
 
 # --- Operator managers -------------------------------------------------------------------------

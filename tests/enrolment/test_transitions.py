@@ -69,9 +69,9 @@ def test_the_table_leads_from_submitted_to_every_state():
     assert reachable == set(Status.values)
 
 
-def test_upheld_and_ended_are_final():
-    for final in (Status.UPHELD, Status.ENDED):
-        assert transitions.allowed_actions(final) == set()
+def test_upheld_is_final_and_an_ended_membership_may_only_be_appealed():
+    assert transitions.allowed_actions(Status.UPHELD) == set()
+    assert transitions.allowed_actions(Status.ENDED) == {"appeal"}
 
 
 def test_approval_admits_the_person_without_a_pseudonym_yet(reference_data, oscar):
