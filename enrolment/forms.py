@@ -12,6 +12,14 @@ from enrolment.models import EndCategory, RefusalCategory
 from enrolment.permissions import may_apply_in
 
 
+class RegionWithPhaseField(forms.ModelChoiceField):
+    """Each region named with its roll-out phase, so the applicant knows before sending whether
+    the application goes to the operator now, waits, or needs an invitation."""
+
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.name} — {obj.get_phase_display()}"
+
+
 class ApplicationForm(IdempotentFormMixin, forms.Form):
     first_name = forms.CharField(label=_("Prénom"), max_length=150,
                                  widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
@@ -24,8 +32,12 @@ class ApplicationForm(IdempotentFormMixin, forms.Form):
     )
     operator = forms.ModelChoiceField(label=_("Opérateur"), queryset=Operator.objects.none(),
                                       empty_label=_("— choisir —"))
-    region = forms.ModelChoiceField(label=_("Région"), queryset=Region.objects.none(),
-                                    empty_label=_("— choisir —"))
+    region = RegionWithPhaseField(
+        label=_("Région"), queryset=Region.objects.none(), empty_label=_("— choisir —"),
+        help_text=_("Comcep ouvre région par région. Ouverte : votre demande part chez votre "
+                    "opérateur dès l'adresse confirmée. Pilote : seules les personnes invitées "
+                    "candidatent. Fermée : votre demande attend l'ouverture et vous serez "
+                    "prévenu·e."))
     structure_name = forms.CharField(label=_("Structure (agence, antenne…)"), max_length=160)
     job_title = forms.CharField(label=_("Fonction"), max_length=160,
                                 widget=forms.TextInput(attrs={"autocomplete": "organization-title"}))
@@ -45,7 +57,7 @@ class ApplicationForm(IdempotentFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["operator"].queryset = Operator.objects.filter(is_active=True)
-        self.fields["region"].queryset = Region.objects.all()
+        self.fields["region"].queryset = Region.objects.order_by("overseas", "name")
         # The texts being accepted, one click away (in a new tab: the form stays filled in).
         self.fields["charter"].help_text = format_html(
             _('Lire <a href="{}" target="_blank" rel="noopener">la charte de la communauté</a> '
