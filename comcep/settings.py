@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "privatespace",
     "conversations",
     "groups",
+    "events",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -308,6 +309,7 @@ REQUEST_BODY_LIMITS = {
     "resources:propose": (_("un document proposé à la bibliothèque"), "resources.conf.document_max_bytes"),
     "resources:edit": (_("un document proposé à la bibliothèque"), "resources.conf.document_max_bytes"),
     "resources:upload_video": (_("une vidéo"), "resources.conf.video_max_bytes"),
+    "events:recording": (_("une vidéo"), "resources.conf.video_max_bytes"),
 }
 # Files larger than this are streamed to a temporary file rather than held in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
@@ -403,6 +405,12 @@ RESOURCES_VIDEO_MAX_SECONDS = env.int("RESOURCES_VIDEO_MAX_SECONDS", default=3 *
 CELERY_BEAT_SCHEDULE["resume-stalled-videos"] = {
     "task": "resources.tasks.resume_stalled_videos",
     "schedule": env.int("VIDEO_RESUME_SWEEP_SECONDS", default=60),
+}
+
+# --- Events: reminders the day before and an hour before (events/reminders.py) ---------
+CELERY_BEAT_SCHEDULE["event-reminders"] = {
+    "task": "events.tasks.send_event_reminders",
+    "schedule": env.int("EVENT_REMINDER_SWEEP_SECONDS", default=300),
 }
 
 # --- Private space -------------------------------------------------------------------

@@ -28,6 +28,8 @@ urlpatterns = [
     path("ressources/", include("resources.urls")),
     path("espace-prive/", include("privatespace.urls")),
     path("conversations/", include("conversations.urls")),
+    path("groupes/", include("groups.urls")),
+    path("evenements/", include("events.urls")),
     path("gestion/admin/", admin.site.urls),
     path("gestion/levees-de-pseudonyme/", include("comcep.disclosure_urls")),
 ]

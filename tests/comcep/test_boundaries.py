@@ -17,16 +17,17 @@ import pytest
 from django.template import engines
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("comcep", "enrolment", "forum", "resources", "privatespace", "conversations")
+APPS = ("comcep", "enrolment", "forum", "resources", "privatespace", "conversations", "events")
 
 # What each app may not know: the contracts of pyproject.toml, for the templates too.
 MAY_NOT_KNOW = {
-    "comcep": {"enrolment", "forum", "resources", "privatespace", "conversations"},
-    "resources": {"forum", "privatespace", "conversations"},
-    "forum": {"privatespace", "conversations"},
-    "enrolment": {"forum", "privatespace", "conversations"},
-    "privatespace": {"conversations"},
-    "conversations": {"enrolment", "privatespace"},
+    "comcep": {"enrolment", "forum", "resources", "privatespace", "conversations", "events"},
+    "resources": {"forum", "privatespace", "conversations", "events"},
+    "forum": {"privatespace", "conversations", "events"},
+    "enrolment": {"forum", "privatespace", "conversations", "events"},
+    "privatespace": {"conversations", "events"},
+    "conversations": {"enrolment", "privatespace", "events"},
+    "events": {"enrolment", "privatespace", "conversations"},
 }
 
 TEMPLATE_NAME_RE = re.compile(
