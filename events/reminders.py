@@ -51,11 +51,14 @@ def write_due_reminders(now=None) -> int:
             continue
         hidden = set(Preferences.objects.filter(member_id__in=members, remind_in_app=False)
                      .values_list("member_id", flat=True))
-        made = Reminder.objects.bulk_create(
+        reminded = set(Reminder.objects.filter(event=event, kind=kind).values_list("member_id", flat=True))
+        fresh = [m for m in members if m not in reminded]
+        # Two runs at once: the unique constraint keeps the first one's rows.
+        Reminder.objects.bulk_create(
             [Reminder(event=event, member_id=m, kind=kind, created_at=now, shown=m not in hidden)
-             for m in members],
+             for m in fresh],
             ignore_conflicts=True)
-        written += len(made)
+        written += len(fresh)
     return written
 
 
