@@ -367,3 +367,40 @@ class SavedAction(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["action", "user"], name="save_action_once"),
         ]
+
+
+# --- Versions of a legal text ---------------------------------------------------
+
+
+class VersionStatus(models.TextChoices):
+    UPCOMING = "upcoming", _("à venir")
+    IN_FORCE = "in_force", _("en vigueur")
+    REPEALED = "repealed", _("abrogée")
+
+
+class LegalVersion(models.Model):
+    """One wording of a legal text: when it takes effect, what it changed, where to read it."""
+
+    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="legal_versions")
+    effective_on = models.DateField(_("date d'effet"))
+    change_summary = models.CharField(_("ce qui change"), max_length=300)
+    text = models.TextField(_("texte"), blank=True, max_length=50000)
+    official_url = models.URLField(_("lien officiel"), blank=True, max_length=500)
+    status = models.CharField(_("état"), max_length=10, choices=VersionStatus.choices,
+                              default=VersionStatus.IN_FORCE)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                   blank=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-effective_on", "-pk"]
+        verbose_name = _("version d'un texte juridique")
+        verbose_name_plural = _("versions d'un texte juridique")
+        constraints = [
+            # A version is read somewhere: its wording here, or the official text there.
+            models.CheckConstraint(condition=~Q(text="") | ~Q(official_url=""),
+                                   name="legal_version_text_or_link"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resource.title} ({self.effective_on})"

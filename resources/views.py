@@ -109,6 +109,7 @@ def resource_detail(request, pk: int, start: int | None = None):
     can_edit = permissions.can_edit(request.user, resource)
     return render(request, "resources/detail.html", {
         "resource": resource, "video": video, "action": action, "saved": saved,
+        "legal_versions": list(resource.legal_versions.all()) if resource.kind == Kind.LEGAL else [],
         "can_save": permissions.can_save_action(request.user),
         "can_edit": can_edit, "can_moderate": permissions.can_moderate(request.user),
         "can_publish": permissions.can_publish(request.user, resource),
