@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "conversations",
     "groups",
     "events",
+    "stats",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

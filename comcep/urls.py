@@ -30,6 +30,7 @@ urlpatterns = [
     path("conversations/", include("conversations.urls")),
     path("groupes/", include("groups.urls")),
     path("evenements/", include("events.urls")),
+    path("gestion/statistiques/", include("stats.urls")),
     path("gestion/admin/", admin.site.urls),
     path("gestion/levees-de-pseudonyme/", include("comcep.disclosure_urls")),
 ]
