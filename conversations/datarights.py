@@ -8,13 +8,14 @@ On closing, the member leaves every conversation; their messages stay for the ot
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.utils import translation
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from comcep import identity
 from comcep.datarights import former_member
-from conversations.models import Block, Message, Participant, Report
+from conversations.models import Block, Message, MessageImage, Participant, Report
 
 
 def export(user, archive) -> None:
@@ -27,8 +28,10 @@ def export(user, archive) -> None:
             "objet": seat.conversation.subject, "commencee_le": seat.conversation.created_at,
             "quittee_le": seat.left_at,
             "messages": [
-                {"de": m.author.pseudonym, "ecrit_le": m.created_at, "texte": m.body, "type": m.kind}
-                for m in Message.objects.filter(conversation_id=seat.conversation_id).select_related("author")
+                {"de": m.author.pseudonym, "ecrit_le": m.created_at, "texte": m.body, "type": m.kind,
+                 "images": [i.description for i in m.images.all()]}
+                for m in Message.objects.filter(conversation_id=seat.conversation_id)
+                .select_related("author").prefetch_related("images")
             ],
         })
     archive.add_json("conversations/conversations.json", conversations)
@@ -52,4 +55,9 @@ def erase(user, *, keep_posts: bool) -> None:
         with translation.override("fr"):
             tombstone = f"<p><em>{escape(_('Message effacé par son auteur·rice.'))}</em></p>"
         own.update(body="", body_html=tombstone)
+        images = MessageImage.objects.filter(message__in=own)
+        files = [(i.image.storage, i.image.name) for i in images]
+        images.delete()
+        # The files go once the rows surely are: never a row without its file.
+        transaction.on_commit(lambda: [storage.delete(name) for storage, name in files])
     own.update(author=former)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -58,6 +60,24 @@ class Message(models.Model):
     class Meta:
         ordering = ["created_at", "pk"]
         indexes = [models.Index(fields=["conversation", "created_at"])]
+
+
+def image_path(instance: MessageImage, filename: str) -> str:
+    # A random name: nothing of the sender or of the original file name survives.
+    return f"conversations/{timezone.now():%Y/%m}/{secrets.token_hex(16)}.{instance.extension}"
+
+
+class MessageImage(models.Model):
+    """An image sent with a message, under the forum's rules: scanned, re-encoded by Pillow (no
+    metadata survives), served to the conversation's present participants only."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="images")
+    image = models.FileField(upload_to=image_path)
+    extension = models.CharField(max_length=5)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    # Read in the image's place by a screen reader: its sender is asked for it.
+    description = models.CharField(_("description"), max_length=300)
 
 
 class Block(models.Model):

@@ -15,7 +15,7 @@ from django.shortcuts import redirect
 
 from comcep import identity, roles
 from comcep.models import Member
-from conversations.models import Block, Participant, Report
+from conversations.models import Block, MessageImage, Participant, Report
 from forum.permissions import is_moderator
 
 
@@ -70,3 +70,20 @@ def report_or_404(user, report_id: int) -> Report:
     if report is None:
         raise Http404
     return report
+
+
+def can_see_image(user, member: Member, image: MessageImage) -> bool:
+    """The present participants; a moderator, when the image's message is a reported one or
+    one of its two neighbours (what the report's page shows)."""
+    message = image.message
+    if Participant.objects.filter(conversation_id=message.conversation_id, member=member,
+                                  left_at=None).exists():
+        return True
+    if not can_moderate_reports(user):
+        return False
+    from conversations.services import context_of  # services import this module
+
+
+    reported = (Report.objects.filter(message__conversation_id=message.conversation_id)
+                .select_related("message"))
+    return any(message.pk in {m.pk for m in context_of(r.message)} for r in reported)

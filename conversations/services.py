@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from comcep import antivirus
 from comcep.models import Member
 from comcep.pseudonyms import key as pseudonym_key
 from conversations import notify, permissions
@@ -16,11 +20,33 @@ from conversations.models import (
     Block,
     Conversation,
     Message,
+    MessageImage,
     MessageKind,
     Participant,
     Report,
 )
+from forum.images import MAX_BYTES as IMAGE_MAX_BYTES
+from forum.images import reencode
 from forum.services import render_body
+
+
+class CleanImage(NamedTuple):
+    """An image ready to go with a message: scanned, re-encoded without metadata, described."""
+
+    content: bytes
+    extension: str
+    width: int
+    height: int
+    description: str
+
+
+def clean_image(*, sender: Member, upload, description: str) -> CleanImage:
+    """The forum's upload rules, applied before anything is written: the antivirus, the size,
+    a real image (read by content, not by name) re-encoded by Pillow; ValidationError otherwise."""
+    antivirus.scan_upload(upload, uploader=sender, where="conversations.image")
+    upload.seek(0)
+    content, extension, width, height = reencode(upload.read(IMAGE_MAX_BYTES + 1))
+    return CleanImage(content, extension, width, height, description)
 
 
 def refused(name: str) -> ValidationError:
@@ -56,18 +82,24 @@ def _check_size(count: int) -> None:
 
 
 def _write(conversation: Conversation, author: Member, body: str, *,
-           kind: str = MessageKind.TEXT) -> Message:
+           kind: str = MessageKind.TEXT, image: CleanImage | None = None) -> Message:
     now = timezone.now()
     body_html = render_body(body).html if kind == MessageKind.TEXT else ""
     message = Message.objects.create(conversation=conversation, author=author, kind=kind, body=body,
                                      body_html=body_html, created_at=now)
+    if image is not None:
+        attached = MessageImage(message=message, extension=image.extension, width=image.width,
+                                height=image.height, description=image.description)
+        attached.image.save(f"image.{image.extension}", ContentFile(image.content), save=False)
+        attached.save()
     Conversation.objects.filter(pk=conversation.pk).update(last_message_at=now)
     Participant.objects.filter(conversation=conversation, member=author).update(last_read_at=now)
     return message
 
 
 @transaction.atomic
-def start(*, actor: Member, members: list[Member], subject: str, body: str) -> Conversation:
+def start(*, actor: Member, members: list[Member], subject: str, body: str,
+          image: CleanImage | None = None) -> Conversation:
     """A conversation of ``actor`` with ``members`` (checked by ``members_named``), and its first message."""
     if not members:
         raise ValidationError(_("Indiquez au moins une personne."), code="empty")
@@ -81,16 +113,17 @@ def start(*, actor: Member, members: list[Member], subject: str, body: str) -> C
         [Participant(conversation=conversation, member=actor, joined_at=now, last_read_at=now)]
         + [Participant(conversation=conversation, member=m, joined_at=now)
            for m in {m.pk: m for m in members}.values()])
-    message = _write(conversation, actor, body)
+    message = _write(conversation, actor, body, image=image)
     notify.message_posted(message)
     return conversation
 
 
 @transaction.atomic
-def post_message(*, actor: Member, seat: Participant, body: str) -> Message:
+def post_message(*, actor: Member, seat: Participant, body: str,
+                 image: CleanImage | None = None) -> Message:
     if seat.member_id != actor.pk or seat.left_at is not None:
         raise ValidationError(_("Vous ne participez plus à cette conversation."), code="left")
-    message = _write(seat.conversation, actor, body)
+    message = _write(seat.conversation, actor, body, image=image)
     notify.message_posted(message)
     return message
 

@@ -15,5 +15,6 @@ urlpatterns = [
     path("<int:pk>/signaler/<int:message_pk>/", views.report, name="report"),
     path("signalements/", views.reports, name="reports"),
     path("signalements/<int:report_pk>/", views.reported, name="reported"),
+    path("images/<int:pk>.<str:ext>", views.image, name="image"),
     path("bloquer/<str:public_id>/", views.block, name="block"),
 ]

@@ -6,6 +6,9 @@ gets a 404, and so does a member on a conversation they do not (or no longer) ta
 
 from __future__ import annotations
 
+import hashlib
+from typing import Literal
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -15,9 +18,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from comcep import idempotency, identity
+from comcep.files import ranged_file_response
 from comcep.models import Member
 from conversations import forms, permissions, services
-from conversations.models import Block, Message, MessageKind, Participant
+from conversations.models import Block, Message, MessageImage, MessageKind, Participant
 from conversations.permissions import members_only
 
 
@@ -41,20 +45,21 @@ def new(request):
     named = Member.objects.active().filter(public_id=request.GET.get("avec", "")[:64]).first()
     if named is not None and named.pk != member.pk:
         initial["members"] = named.pseudonym
-    form = forms.NewConversationForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    form = forms.NewConversationForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid() and (image := _image_of(form, member)) is not False:
         data = form.cleaned_data
 
         def create() -> str:
             people = services.members_named(member, data["members"])
             conversation = services.start(actor=member, members=people, subject=data["subject"],
-                                          body=data["body"])
+                                          body=data["body"], image=image)
             return reverse("conversations:detail", args=[conversation.pk])
 
         try:
             outcome = idempotency.once(
                 token=form.submission_token, scope="conversations.new", user=request.user, create=create,
-                content_digest=idempotency.digest(data["members"], data["subject"], data["body"]))
+                content_digest=idempotency.digest(data["members"], data["subject"], data["body"],
+                                                  *_image_digest(image)))
         except idempotency.TokenRefused as error:
             form.refuse_token(error)
         except ValidationError as error:
@@ -64,10 +69,28 @@ def new(request):
     return render(request, "conversations/new.html", {"form": form})
 
 
+def _image_of(form, member: Member) -> services.CleanImage | None | Literal[False]:
+    """The form's image made clean (None when there is none), or False with the reason on the form."""
+    upload = form.cleaned_data.get("image")
+    if not upload:
+        return None
+    try:
+        return services.clean_image(sender=member, upload=upload,
+                                    description=form.cleaned_data["image_description"])
+    except ValidationError as error:
+        form.add_error("image", error)
+        return False
+
+
+def _image_digest(image: services.CleanImage | None) -> tuple[str, ...]:
+    return (hashlib.sha256(image.content).hexdigest(), image.description) if image else ()
+
+
 def _detail(request, seat: Participant, form=None, add_form=None, status=200):
     member = _member(request)
     conversation = seat.conversation
-    thread = list(Message.objects.filter(conversation=conversation).select_related("author"))
+    thread = list(Message.objects.filter(conversation=conversation).select_related("author")
+                  .prefetch_related("images"))
     people = list(Participant.objects.filter(conversation=conversation, left_at=None)
                   .select_related("member").order_by("member__pseudonym"))
     blocked = set(Block.objects.filter(blocker=member).values_list("blocked_id", flat=True))
@@ -92,18 +115,18 @@ def detail(request, pk):
 def reply(request, pk):
     member = _member(request)
     seat = permissions.seat_or_404(member, pk)
-    form = forms.MessageForm(request.POST)
-    if form.is_valid():
+    form = forms.MessageForm(request.POST, request.FILES)
+    if form.is_valid() and (image := _image_of(form, member)) is not False:
         body = form.cleaned_data["body"]
 
         def create() -> str:
-            message = services.post_message(actor=member, seat=seat, body=body)
+            message = services.post_message(actor=member, seat=seat, body=body, image=image)
             return f"{reverse('conversations:detail', args=[pk])}#m{message.pk}"
 
         try:
             outcome = idempotency.once(token=form.submission_token, scope=f"conversations.reply:{pk}",
                                        user=request.user, create=create,
-                                       content_digest=idempotency.digest(body))
+                                       content_digest=idempotency.digest(body, *_image_digest(image)))
         except idempotency.TokenRefused as error:
             form.refuse_token(error)
         except ValidationError as error:
@@ -186,7 +209,8 @@ def block(request, public_id):
         messages.success(request, _("%(name)s peut à nouveau vous écrire.") % {"name": other.pseudonym})
     else:
         services.block(actor=member, member=other)
-        messages.success(request, _("%(name)s ne peut plus vous écrire ni vous ajouter à une conversation.")
+        messages.success(request, _("%(name)s ne peut plus vous écrire ni vous ajouter à une "
+                                           "conversation, et ses mentions ne vous sont plus signalées.")
                          % {"name": other.pseudonym})
     next_url = request.POST.get("next", "")
     if next_url.startswith("/") and not next_url.startswith("//"):
@@ -201,3 +225,20 @@ def reports(request):
         raise Http404
     items = list(services.latest_reports())
     return render(request, "conversations/reports.html", {"reports": items})
+
+
+IMAGE_TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
+
+
+@members_only
+def image(request, pk, ext):
+    """An image of a message, for the conversation's present participants (and a moderator
+    reading a report of it or of a message beside it); a 404 for everyone else."""
+    attached = get_object_or_404(MessageImage.objects.select_related("message"), pk=pk, extension=ext)
+    if not permissions.can_see_image(request.user, _member(request), attached):
+        raise Http404
+    content_type = IMAGE_TYPES.get(attached.extension, "application/octet-stream")
+    response = ranged_file_response(request, attached.image.open("rb"), content_type=content_type)
+    # Never kept by a shared cache; a participant who leaves loses it at the next load.
+    response["Cache-Control"] = "private, no-store"
+    return response
