@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import logging
 import re
 import shutil
@@ -11,6 +12,7 @@ from collections.abc import Iterable
 from contextlib import ExitStack, contextmanager, suppress
 from datetime import timedelta
 from pathlib import Path
+from typing import NamedTuple
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -28,6 +30,7 @@ from resources.models import (
     Caption,
     Chapter,
     Kind,
+    LegalVersion,
     RegionalAction,
     Resource,
     ResourceEvent,
@@ -675,3 +678,29 @@ def set_chapters(video: Video, chapters: Iterable[tuple[str, int]], *, actor) ->
     Chapter.objects.bulk_create(
         Chapter(video=video, title=title, start=start) for title, start in chapters
     )
+
+
+# --- Versions of a legal text ---------------------------------------------------
+
+
+class DiffPart(NamedTuple):
+    """A run of words of a comparison: kept as it was ("same"), removed ("del") or added ("ins")."""
+
+    op: str
+    text: str
+
+
+def compare_versions(older: LegalVersion, newer: LegalVersion) -> list[DiffPart]:
+    """The wording of ``newer`` against ``older``, word by word, for the comparison page."""
+    before, after = older.text.split(), newer.text.split()
+    parts: list[DiffPart] = []
+    matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            parts.append(DiffPart("same", " ".join(before[i1:i2])))
+            continue
+        if i2 > i1:
+            parts.append(DiffPart("del", " ".join(before[i1:i2])))
+        if j2 > j1:
+            parts.append(DiffPart("ins", " ".join(after[j1:j2])))
+    return parts

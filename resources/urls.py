@@ -11,6 +11,7 @@ urlpatterns = [
     path("a-relire/", views.review_queue, name="review_queue"),
     path("<int:pk>/", views.resource_detail, name="detail"),
     path("<int:pk>/a/<int:start>/", views.resource_detail, name="detail_at"),
+    path("<int:pk>/versions/comparer/", views.compare_versions, name="compare_versions"),
     path("<int:pk>/modifier/", views.edit, name="edit"),
     path("<int:pk>/publier/", views.publish, name="publish"),
     path("<int:pk>/refuser/", views.decline, name="decline"),

@@ -44,6 +44,7 @@ from resources.forms import (
 )
 from resources.models import (
     Kind,
+    LegalVersion,
     RegionalAction,
     Resource,
     SavedAction,
@@ -120,6 +121,23 @@ def resource_detail(request, pk: int, start: int | None = None):
         "caption_form": CaptionForm() if video and can_edit else None,
         "chapters_form": ChaptersForm(initial={"chapters": "\n".join(
             f"{c.start_label} {c.title}" for c in video.chapters.all())}) if video and can_edit else None,
+    })
+
+
+@community_or_staff_required
+def compare_versions(request, pk: int):
+    """Two versions of a legal text, the words removed and added marked in the page's text."""
+    resource = _resource_for(request.user, pk)
+    versions = {v.pk: v for v in LegalVersion.objects.filter(resource=resource)}
+    try:
+        older, newer = versions[int(request.GET.get("de", ""))], versions[int(request.GET.get("a", ""))]
+    except (KeyError, ValueError):
+        raise Http404 from None
+    if older.effective_on > newer.effective_on:
+        older, newer = newer, older
+    return render(request, "resources/compare_versions.html", {
+        "resource": resource, "older": older, "newer": newer,
+        "parts": services.compare_versions(older, newer),
     })
 
 
