@@ -7,6 +7,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
@@ -30,6 +31,28 @@ def community_required(view):
         check_community_member(user)
         member = identity.member_of(user)
         if member is None or not member.has_pseudonym:
+            return redirect("choose_pseudonym")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def community_only(view):
+    """As ``community_required``, but every other signed-in person gets a 404, not a 403: the
+    pages of a member's private exchanges (conversations, working groups, events) do not even
+    tell the staff of the operators, of the platform or of a Carif-Oref that they exist."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        user = request.user
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not roles.is_community_member(user):
+            raise Http404
+        member = identity.member_of(user)
+        if member is None:
+            raise Http404
+        if not member.has_pseudonym:
             return redirect("choose_pseudonym")
         return view(request, *args, **kwargs)
 

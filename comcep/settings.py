@@ -311,6 +311,7 @@ REQUEST_BODY_LIMITS = {
     "resources:edit": (_("un document proposé à la bibliothèque"), "resources.conf.document_max_bytes"),
     "resources:upload_video": (_("une vidéo"), "resources.conf.video_max_bytes"),
     "events:recording": (_("une vidéo"), "resources.conf.video_max_bytes"),
+    "groups:files": (_("un fichier partagé dans un groupe"), "groups.services.FILE_MAX_BYTES"),
 }
 # Files larger than this are streamed to a temporary file rather than held in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

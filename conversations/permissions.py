@@ -7,37 +7,12 @@ one of its addresses. A moderator reads a reported message and the two around it
 
 from __future__ import annotations
 
-from functools import wraps
-
-from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
-from django.shortcuts import redirect
 
-from comcep import identity, roles
+from comcep import identity
 from comcep.models import Member
 from conversations.models import Block, MessageImage, Participant, Report
 from forum.permissions import is_moderator
-
-
-def members_only(view):
-    """The community's members with a pseudonym; a 404 for everyone else who is signed in
-    (as ``comcep.permissions.community_required``, but nothing tells the staff the pages exist)."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        user = request.user
-        if not user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not roles.is_community_member(user):
-            raise Http404
-        member = identity.member_of(user)
-        if member is None:
-            raise Http404
-        if not member.has_pseudonym:
-            return redirect("choose_pseudonym")
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def seat_or_404(member: Member, conversation_id: int) -> Participant:

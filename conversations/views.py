@@ -1,6 +1,6 @@
 """Private conversations' pages. Thin: look up, check permission, call a service, render.
 
-Every view is behind ``permissions.members_only``: whoever is not a member of the community
+Every view is behind ``comcep.permissions.community_only``: whoever is not a member of the community
 gets a 404, and so does a member on a conversation they do not (or no longer) take part in.
 """
 
@@ -20,16 +20,16 @@ from django.views.decorators.http import require_POST
 from comcep import idempotency, identity
 from comcep.files import ranged_file_response
 from comcep.models import Member
+from comcep.permissions import community_only
 from conversations import forms, permissions, services
 from conversations.models import Block, Message, MessageImage, MessageKind, Participant
-from conversations.permissions import members_only
 
 
 def _member(request) -> Member:
     return identity.member_of(request.user)
 
 
-@members_only
+@community_only
 def index(request):
     member = _member(request)
     seats = services.seats_of(member)
@@ -38,7 +38,7 @@ def index(request):
     return render(request, "conversations/index.html", {"rows": rows})
 
 
-@members_only
+@community_only
 def new(request):
     member = _member(request)
     initial = {}
@@ -104,13 +104,13 @@ def _detail(request, seat: Participant, form=None, add_form=None, status=200):
     }, status=status)
 
 
-@members_only
+@community_only
 def detail(request, pk):
     seat = permissions.seat_or_404(_member(request), pk)
     return _detail(request, seat)
 
 
-@members_only
+@community_only
 @require_POST
 def reply(request, pk):
     member = _member(request)
@@ -136,7 +136,7 @@ def reply(request, pk):
     return _detail(request, seat, form=form, status=400)
 
 
-@members_only
+@community_only
 @require_POST
 def add(request, pk):
     member = _member(request)
@@ -154,7 +154,7 @@ def add(request, pk):
     return _detail(request, seat, add_form=form, status=400)
 
 
-@members_only
+@community_only
 @require_POST
 def leave(request, pk):
     seat = permissions.seat_or_404(_member(request), pk)
@@ -163,7 +163,7 @@ def leave(request, pk):
     return redirect("conversations:index")
 
 
-@members_only
+@community_only
 @require_POST
 def mute(request, pk):
     seat = permissions.seat_or_404(_member(request), pk)
@@ -174,7 +174,7 @@ def mute(request, pk):
     return redirect("conversations:detail", pk=pk)
 
 
-@members_only
+@community_only
 def report(request, pk, message_pk):
     member = _member(request)
     seat = permissions.seat_or_404(member, pk)
@@ -191,7 +191,7 @@ def report(request, pk, message_pk):
                                                          "conversation": seat.conversation})
 
 
-@members_only
+@community_only
 def reported(request, report_pk):
     """For a moderator: the reported message and the one before and after it, nothing more."""
     item = permissions.report_or_404(request.user, report_pk)
@@ -199,7 +199,7 @@ def reported(request, report_pk):
         "report": item, "thread": services.context_of(item.message), "kinds": MessageKind})
 
 
-@members_only
+@community_only
 @require_POST
 def block(request, public_id):
     member = _member(request)
@@ -218,7 +218,7 @@ def block(request, public_id):
     return redirect("conversations:index")
 
 
-@members_only
+@community_only
 def reports(request):
     """For a moderator: the latest reported private messages."""
     if not permissions.can_moderate_reports(request.user):
@@ -230,7 +230,7 @@ def reports(request):
 IMAGE_TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
 
 
-@members_only
+@community_only
 def image(request, pk, ext):
     """An image of a message, for the conversation's present participants (and a moderator
     reading a report of it or of a message beside it); a 404 for everyone else."""

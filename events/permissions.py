@@ -8,11 +8,7 @@ region's event is a 404 for them. Who registered is known to the event's hosts, 
 
 from __future__ import annotations
 
-from functools import wraps
-
-from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
-from django.shortcuts import redirect
 from django.utils import timezone
 
 from comcep import identity, roles
@@ -21,26 +17,6 @@ from comcep.roles import Role
 from events.models import Audience, Event
 from groups.models import Group
 from groups.services import is_active_member
-
-
-def members_only(view):
-    """Members of the community with a pseudonym; a 404 for every other signed-in person."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        user = request.user
-        if not user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not roles.is_community_member(user):
-            raise Http404
-        member = identity.member_of(user)
-        if member is None:
-            raise Http404
-        if not member.has_pseudonym:
-            return redirect("choose_pseudonym")
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def can_organise(user) -> bool:

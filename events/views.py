@@ -1,6 +1,6 @@
 """Pages of the events. Thin: look up, check permission, call a service, render.
 
-Every page but the calendar feed is behind ``permissions.members_only`` (a 404 for whoever is
+Every page but the calendar feed is behind ``comcep.permissions.community_only`` (a 404 for whoever is
 not a member of the community); the feed is reached by its private token alone.
 """
 
@@ -25,9 +25,9 @@ from django.views.decorators.http import require_POST
 from comcep import idempotency, identity
 from comcep.models import Member
 from comcep.notifications import absolute_url
+from comcep.permissions import community_only
 from events import forms, ics, permissions, reminders, services
 from events.models import Audience, Event, Preferences, QuestionVote, Registration
-from events.permissions import members_only
 from forum.models import Post
 from resources.models import RegionalAction, Status
 from resources.views import LimitedTemporaryFileUploadHandler
@@ -46,7 +46,7 @@ class Question:
     voted: bool
 
 
-@members_only
+@community_only
 def index(request):
     member = _member(request)
     form = forms.ListFilter(request.GET or None)
@@ -79,7 +79,7 @@ def index(request):
     })
 
 
-@members_only
+@community_only
 def new(request):
     if not permissions.can_organise(request.user):
         raise PermissionDenied
@@ -124,7 +124,7 @@ def _vote_count():
     return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
 
 
-@members_only
+@community_only
 def detail(request, pk: int):
     member = _member(request)
     event = permissions.event_or_404(member, pk)
@@ -147,7 +147,7 @@ def detail(request, pk: int):
     })
 
 
-@members_only
+@community_only
 @require_POST
 def register(request, pk: int):
     member = _member(request)
@@ -162,7 +162,7 @@ def register(request, pk: int):
     return redirect("events:detail", pk=event.pk)
 
 
-@members_only
+@community_only
 @require_POST
 def unregister(request, pk: int):
     member = _member(request)
@@ -172,7 +172,7 @@ def unregister(request, pk: int):
     return redirect("events:detail", pk=event.pk)
 
 
-@members_only
+@community_only
 @require_POST
 def vote(request, pk: int, post_pk: int):
     member = _member(request)
@@ -189,7 +189,7 @@ def _calendar_response(text: str, filename: str) -> HttpResponse:
     return response
 
 
-@members_only
+@community_only
 def event_ics(request, pk: int):
     event = permissions.event_or_404(_member(request), pk)
     return _calendar_response(ics.calendar([event], name=event.title), f"evenement-{event.pk}.ics")
@@ -211,7 +211,7 @@ def feed(request, token: str):
     return _calendar_response(ics.calendar(events, actions, name="Comcep"), "comcep.ics")
 
 
-@members_only
+@community_only
 def preferences(request):
     member = _member(request)
     prefs = services.preferences_of(member)
@@ -247,7 +247,7 @@ def recording(request, pk: int):
 
 
 @csrf_protect
-@members_only
+@community_only
 def _recording(request, pk: int):
     member = _member(request)
     event = permissions.event_or_404(member, pk)

@@ -15,6 +15,7 @@ def citing_topics(request, resource) -> dict | None:
     if not roles.is_community_member(getattr(request, "user", None)):
         return None
     cited_in = resource.forum_citations.filter(post__is_hidden=False).values("post__topic_id")
-    topics = list(Topic.objects.filter(pk__in=cited_in).only("pk", "title")
+    # The public forum's topics only: a group's discussion cites for its members alone.
+    topics = list(Topic.objects.public().filter(pk__in=cited_in).only("pk", "title")
                   .order_by("-pk")[:CITING_TOPICS_SHOWN])
     return {"citing_topics": topics} if topics else None

@@ -127,7 +127,7 @@ class ReasonForm(forms.Form):
 
 
 class MoveForm(forms.Form):
-    category = forms.ModelChoiceField(label=_("Nouvelle catégorie"), queryset=Category.objects.all())
+    category = forms.ModelChoiceField(label=_("Nouvelle catégorie"), queryset=Category.objects.public())
 
 
 class MergeForm(forms.Form):
@@ -177,7 +177,7 @@ class PreferencesForm(forms.Form):
 
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("Rechercher"), required=False, max_length=200)
-    category = forms.ModelChoiceField(label=_("Catégorie"), queryset=Category.objects.all(),
+    category = forms.ModelChoiceField(label=_("Catégorie"), queryset=Category.objects.public(),
                                       required=False, empty_label=_("Toutes"))
     tag = forms.CharField(label=_("Mot-clé"), required=False, max_length=50)
     author = forms.CharField(label=_("Auteur·rice (pseudonyme)"), required=False, max_length=40)
@@ -185,6 +185,15 @@ class SearchForm(forms.Form):
                             widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(label=_("Jusqu'au"), required=False,
                             widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, reader=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A members-only category is searched by its members only: for anyone else it is no
+        # choice, as if it did not exist.
+        if reader is not None:
+            field = self.fields["category"]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = Category.objects.readable_by(reader)
 
 
 class AttachmentForm(forms.Form):

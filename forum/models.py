@@ -49,6 +49,32 @@ class StartPolicy(models.TextChoices):
     EXPERTS = "experts", _("expert·es et animateur·rices seulement")
 
 
+class CategoryQuerySet(models.QuerySet):
+    def public(self):
+        """The categories every member reads: the forum's index, search and lists show these only."""
+        return self.filter(members_only=False)
+
+    def readable_by(self, member: Member | None):
+        """The public categories, and the members-only ones ``member`` has access to."""
+        return self.filter(readable_by_condition(member))
+
+
+def readable_by_condition(member: Member | None, category: str = "") -> Q:
+    """The condition under which a row is readable by ``member``, ``category`` being the path
+    from the row to its category ("" for a category itself): the category is public, or a
+    ``CategoryAccess`` row lets the member in. One EXISTS on an index, inside the query the page
+    already runs, never a round trip of its own."""
+    members_only = f"{category}__members_only" if category else "members_only"
+    public = Q(**{members_only: False})
+    if member is None or not member.pk:
+        return public
+    from django.db.models import Exists, OuterRef
+
+    category_id = f"{category}_id" if category else "pk"
+    return public | Q(Exists(CategoryAccess.objects.filter(category_id=OuterRef(category_id),
+                                                           member_id=member.pk)))
+
+
 class Category(models.Model):
     name = models.CharField(_("nom"), max_length=120)
     slug = models.SlugField(_("identifiant"), unique=True)
@@ -68,6 +94,12 @@ class Category(models.Model):
     last_post_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Moves whenever a row of its topic list changes: the key of the shared cache of those rows.
     revision = models.PositiveIntegerField(default=0, editable=False)
+    # Read only by the members its CategoryAccess rows name (another app keeps them, such as a
+    # working group for its discussion); absent from the index, the latest topics, tags and
+    # search of the public forum; a 404 for everyone else, moderators and staff included.
+    members_only = models.BooleanField(_("réservée à ses membres"), default=False, editable=False)
+
+    objects = CategoryQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "name"]
@@ -76,6 +108,17 @@ class Category(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class CategoryAccess(models.Model):
+    """A member who may read and write in a members-only category."""
+
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="accesses")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["category", "member"], name="one_category_access")]
+        indexes = [models.Index(fields=["member", "category"], name="category_access_member_idx")]
 
 
 class TopicKind(models.TextChoices):
@@ -97,6 +140,12 @@ def tag_names_of_topic():
 
 
 class TopicQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(category__members_only=False)
+
+    def readable_by(self, member: Member | None):
+        return self.filter(readable_by_condition(member, "category"))
+
     # What a row of a topic list shows; nothing more is read.
     LIST_FIELDS = (
         "title", "kind", "is_pinned", "is_locked", "accepted_post_id", "post_count", "last_post_at",
@@ -179,6 +228,13 @@ class Topic(models.Model):
         return self.kind == TopicKind.QUESTION
 
 
+class PostQuerySet(models.QuerySet):
+    def readable_by(self, member: Member | None):
+        """The posts of the categories ``member`` reads (hidden ones included: the permissions
+        decide what of them is shown)."""
+        return self.filter(readable_by_condition(member, "topic__category"))
+
+
 class Post(models.Model):
     topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="posts")
     number = models.PositiveIntegerField(editable=False)
@@ -203,6 +259,8 @@ class Post(models.Model):
         output_field=SearchVectorField(),
         db_persist=True,
     )
+
+    objects = PostQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("message")

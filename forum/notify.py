@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from django.core import signing
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -133,10 +133,28 @@ def post_edited(post: Post, *, before, after) -> list[Notification]:
     return _send_reasons(post, reasons)
 
 
+def _readers_of(topic_id: int, member_ids: list[int]) -> list[int]:
+    """Those of ``member_ids`` who may read the topic: all of them in a public category, the
+    members its access rows name in a members-only one (a mention of anyone else tells them
+    nothing, not even the topic's title)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT r.id FROM unnest(%(members)s::bigint[]) AS r(id) "
+            "JOIN forum_topic t ON t.id = %(topic)s JOIN forum_category c ON c.id = t.category_id "
+            "WHERE NOT c.members_only OR EXISTS (SELECT 1 FROM forum_categoryaccess a "
+            "WHERE a.category_id = c.id AND a.member_id = r.id)",
+            {"members": member_ids, "topic": topic_id},
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
 def send(*, recipients: Iterable[int], kind: str, actor: Member | None, topic_id: int,
          post: Post | None) -> list[Notification]:
     """Write the notifications, and queue an email now for those the recipient wants at once."""
     recipients = [pk for pk in set(recipients) if actor is None or pk != actor.pk]
+    if not recipients:
+        return []
+    recipients = _readers_of(topic_id, recipients)
     if not recipients:
         return []
     now = timezone.now()

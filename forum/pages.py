@@ -104,6 +104,14 @@ _UNREAD_NOTIFICATIONS_SQL = (
 )
 
 
+# A members-only category (and its topics) is read by the members its access rows name; for
+# everyone else the row is not found, so the page is a 404 and nothing of it reaches a cache.
+_READABLE_SQL = (
+    "(NOT c.members_only OR EXISTS (SELECT 1 FROM forum_categoryaccess a "
+    "WHERE a.category_id = c.id AND a.member_id = %(member)s))"
+)
+
+
 @cache
 def _topic_sql() -> str:
     from taggit.models import Tag, TaggedItem
@@ -124,7 +132,7 @@ def _topic_sql() -> str:
         f" ON p.id = re.post_id WHERE re.member_id = %(member)s AND p.topic_id = t.id), "
         f"{_UNREAD_NOTIFICATIONS_SQL} "
         f"FROM {Topic._meta.db_table} t JOIN {Category._meta.db_table} c ON c.id = t.category_id "
-        f"WHERE t.id = %(topic)s"
+        f"WHERE t.id = %(topic)s AND {_READABLE_SQL}"
     )
 
 
@@ -149,7 +157,7 @@ class CategoryReading(NamedTuple):
 
 def topic_for_reader(member: Member, pk: int) -> TopicReading:
     """The topic with its category and tags, and the reader's state, in one query; Http404 when
-    there is none."""
+    there is none or the reader may not read its category."""
     with connection.cursor() as cursor:
         cursor.execute(_topic_sql(), {"member": member.pk, "topic": pk,
                                       "topic_type": ContentType.objects.get_for_model(Topic).pk})
@@ -233,12 +241,13 @@ def _category_sql() -> str:
     return (
         f"SELECT {columns}, EXISTS (SELECT 1 FROM {WatchedCategory._meta.db_table} w "
         f"WHERE w.category_id = c.id AND w.member_id = %(member)s), {_UNREAD_NOTIFICATIONS_SQL} "
-        f"FROM {Category._meta.db_table} c WHERE c.slug = %(slug)s"
+        f"FROM {Category._meta.db_table} c WHERE c.slug = %(slug)s AND {_READABLE_SQL}"
     )
 
 
 def category_for_reader(member: Member, slug: str) -> CategoryReading:
-    """The category and the reader's state, in one query; Http404 when there is none."""
+    """The category and the reader's state, in one query; Http404 when there is none or the
+    reader may not read it."""
     with connection.cursor() as cursor:
         cursor.execute(_category_sql(), {"member": member.pk, "slug": slug})
         row = cursor.fetchone()
@@ -270,7 +279,9 @@ def latest_rows(categories: list[Category], page: int) -> tuple[list[TopicRow], 
     names = zlib.crc32(repr([(c.slug, c.name) for c in categories]).encode())
 
     def build() -> tuple[list[TopicRow], bool]:
-        topics = list(Topic.objects.for_list()[page_slice(page, TOPICS_PER_PAGE, extra=1)])
+        # Public categories only: ``categories`` (the key) are the public ones, and these rows
+        # are shared by every reader.
+        topics = list(Topic.objects.for_list().public()[page_slice(page, TOPICS_PER_PAGE, extra=1)])
         return topic_rows(topics[:TOPICS_PER_PAGE], show_category=True), len(topics) > TOPICS_PER_PAGE
 
     return _shared(_cache_key("latest", revisions, f"{names:08x}", page), build)

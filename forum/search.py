@@ -94,6 +94,8 @@ class Filters:
     author: str = ""
     since: date | None = None
     until: date | None = None
+    # The member searching: a result of a members-only category is shown to its members only.
+    reader: int | None = None
 
 
 def search_posts(filters: Filters, *, limit: int = 20) -> list[SearchResult]:
@@ -118,7 +120,12 @@ def _search_posts(filters: Filters, *, limit: int) -> list[SearchResult]:
     query = french_query(filters.q)
     base = permissions.filter_searchable_posts(Post.objects.filter(search_vector=query))
     if filters.category:
+        # The caller checked the reader may read it (forms.SearchForm): the ranking, shared by
+        # the readers of this category, is then theirs alone.
         base = base.filter(topic__category_id=filters.category)
+    else:
+        # Everywhere: the public forum. A members-only category is searched on its own.
+        base = base.filter(topic__category__members_only=False)
     if filters.tag:
         base = base.filter(topic__tags__name__iexact=filters.tag)
     if filters.author:
@@ -140,7 +147,7 @@ def _search_posts(filters: Filters, *, limit: int) -> list[SearchResult]:
         return []
     with connection.cursor() as cursor:
         # Read now, hidden posts left out: what the cached ranking names may have changed since.
-        cursor.execute(_results_sql(), [list(ranks)])
+        cursor.execute(_results_sql(), {"posts": list(ranks), "member": filters.reader or 0})
         rows = cursor.fetchall()
     return _display(rows, ranks, filters)
 
@@ -181,9 +188,12 @@ def _results_sql() -> str:
         f"p.author_id, m.pseudonym FROM {Post._meta.db_table} p "
         f"JOIN {Topic._meta.db_table} t ON t.id = p.topic_id "
         f"JOIN {Category._meta.db_table} c ON c.id = t.category_id "
-        f"JOIN {Member._meta.db_table} m ON m.id = p.author_id WHERE p.id = ANY(%s) "
+        f"JOIN {Member._meta.db_table} m ON m.id = p.author_id WHERE p.id = ANY(%(posts)s) "
         # permissions.filter_searchable_posts, again at display: the ranking may be a minute old.
-        f"AND NOT p.is_hidden"
+        f"AND NOT p.is_hidden "
+        # So is the reader's access to a members-only category: one who left reads nothing more.
+        f"AND (NOT c.members_only OR EXISTS (SELECT 1 FROM forum_categoryaccess a "
+        f"WHERE a.category_id = c.id AND a.member_id = %(member)s))"
     )
 
 

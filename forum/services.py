@@ -23,6 +23,7 @@ from comcep.pseudonyms import key as pseudonym_key
 from forum import images, notify, queries, rendering
 from forum.models import (
     Category,
+    CategoryAccess,
     Draft,
     EmailFrequency,
     Flag,
@@ -612,3 +613,34 @@ def save_draft(*, member: Member, body: str, title: str = "", topic: Topic | Non
     )
     draft, _created = Draft.objects.update_or_create(**lookup, defaults={"body": body, "title": title})
     return draft
+
+
+# --- Members-only categories --------------------------------------------------------------
+# Another app (a working group) keeps who may read such a category; the forum keeps the rule.
+
+
+@transaction.atomic
+def create_members_only_category(*, name: str, slug: str, description: str = "") -> Category:
+    """A category read by the members its access rows name only, absent from the public forum."""
+    return Category.objects.create(name=name, slug=slug, description=description, members_only=True,
+                                   position=10_000)
+
+
+def grant_category_access(category: Category, member: Member) -> None:
+    """Let ``member`` read and write in a members-only category."""
+    CategoryAccess.objects.get_or_create(category=category, member=member)
+
+
+@transaction.atomic
+def revoke_category_access(category: Category, member: Member) -> None:
+    """``member`` no longer reads the category: their access, their watches of it and its topics,
+    their notifications and drafts in it go, so nothing of it reaches them any more (their posts
+    stay, as the forum keeps a departed member's posts)."""
+    CategoryAccess.objects.filter(category=category, member=member).delete()
+    WatchedCategory.objects.filter(category=category, member=member).delete()
+    WatchedTopic.objects.filter(topic__category=category, member=member).delete()
+    Draft.objects.filter(member=member, category=category).delete()
+    Draft.objects.filter(member=member, topic__category=category).delete()
+    gone = Notification.objects.filter(recipient=member, topic__category=category).delete()[0]
+    if gone:
+        queries.forget_unread_count([member.pk])

@@ -36,6 +36,7 @@ from forum.models import (
     Post,
     StartPolicy,
     Topic,
+    readable_by_condition,
 )
 
 
@@ -94,7 +95,7 @@ def _topics_across_categories(request, topics, page: int) -> dict:
 @community_required
 def index(request):
     """The categories, then the topics of every category by last activity."""
-    categories = list(Category.objects.all())
+    categories = list(Category.objects.public())
     page = _page_number(request)
     rows, has_next = pages.latest_rows(categories, page)
     return render(request, "forum/index.html", _context(
@@ -125,7 +126,7 @@ def category_detail(request, slug):
 def tag_detail(request, tag):
     return render(request, "forum/tag.html", _context(
         request, tag=tag,
-        **_topics_across_categories(request, Topic.objects.for_list().filter(tags__name=tag),
+        **_topics_across_categories(request, Topic.objects.for_list().public().filter(tags__name=tag),
                                     _page_number(request)),
     ))
 
@@ -168,7 +169,8 @@ def topic_detail(request, pk, slug=""):
 @community_required
 def post_favourite(request, pk):
     """A post with its favourite button: saved from here, so topic pages stay light."""
-    post = get_object_or_404(Post.objects.select_related("topic", "author"), pk=pk)
+    post = get_object_or_404(Post.objects.readable_by(_member(request)).select_related("topic", "author"),
+                             pk=pk)
     if not permissions.can_favourite(request.user, post):
         raise Http404
     return render(request, "forum/post_favourite.html", _context(request, post=post))
@@ -176,7 +178,8 @@ def post_favourite(request, pk):
 
 @community_required
 def post_permalink(request, pk):
-    post = get_object_or_404(Post.objects.only("pk", "topic_id", "number"), pk=pk)
+    post = get_object_or_404(Post.objects.readable_by(_member(request)).only("pk", "topic_id", "number"),
+                             pk=pk)
     return _post_in_topic(post.topic_id, post.number)
 
 
@@ -185,7 +188,7 @@ def post_permalink(request, pk):
 
 @community_required
 def topic_new(request, slug):
-    category = get_object_or_404(Category, slug=slug)
+    category = get_object_or_404(Category.objects.readable_by(_member(request)), slug=slug)
     permissions.check_start_topic(request.user, category)
     member = _member(request)
     draft = Draft.objects.filter(member=member, category=category, topic=None).first()
@@ -230,7 +233,7 @@ def _quote(post: Post) -> str:
 @community_required
 def reply(request, pk):
     """The reply form; ?citer=<post> starts it with a quote of that post."""
-    topic = get_object_or_404(Topic.objects.select_related("category"), pk=pk)
+    topic = get_object_or_404(Topic.objects.readable_by(_member(request)).select_related("category"), pk=pk)
     permissions.check_reply(request.user, topic)
     member = _member(request)
     if request.method == "POST":
@@ -276,7 +279,7 @@ def reply(request, pk):
 
 @community_required
 def post_edit(request, pk):
-    post = get_object_or_404(Post.objects.select_related("topic"), pk=pk)
+    post = get_object_or_404(Post.objects.readable_by(_member(request)).select_related("topic"), pk=pk)
     permissions.check_edit_post(request.user, post)
     form = forms.EditForm(request.POST or None, initial={"body": post.body})
     if request.method == "POST" and form.is_valid():
@@ -289,7 +292,8 @@ def post_edit(request, pk):
 
 @community_required
 def post_history(request, pk):
-    post = get_object_or_404(Post.objects.select_related("topic", "author"), pk=pk)
+    post = get_object_or_404(Post.objects.readable_by(_member(request)).select_related("topic", "author"),
+                             pk=pk)
     if not permissions.can_see_body(request.user, post):
         raise Http404
     revisions = list(post.revisions.all())
@@ -299,7 +303,7 @@ def post_history(request, pk):
 @community_required
 @require_POST
 def post_thank(request, pk):
-    post = get_object_or_404(Post, pk=pk)
+    post = get_object_or_404(Post.objects.readable_by(_member(request)), pk=pk)
     permissions.check_thank(request.user, post)
     member = _member(request)
     if request.POST.get("undo"):
@@ -317,7 +321,7 @@ def post_thank(request, pk):
 @community_required
 @require_POST
 def post_accept(request, pk):
-    post = get_object_or_404(Post.objects.select_related("topic"), pk=pk)
+    post = get_object_or_404(Post.objects.readable_by(_member(request)).select_related("topic"), pk=pk)
     topic = post.topic
     permissions.check_accept_answer(request.user, topic, post)
     undo = topic.accepted_post_id == post.pk
@@ -328,7 +332,7 @@ def post_accept(request, pk):
 @community_required
 @require_POST
 def topic_watch(request, pk):
-    topic = get_object_or_404(Topic, pk=pk)
+    topic = get_object_or_404(Topic.objects.readable_by(_member(request)), pk=pk)
     services.set_watch_topic(_member(request), topic, request.POST.get("watch") == "1")
     return redirect("forum:topic", pk=topic.pk)
 
@@ -336,7 +340,7 @@ def topic_watch(request, pk):
 @community_required
 @require_POST
 def category_watch(request, slug):
-    category = get_object_or_404(Category, slug=slug)
+    category = get_object_or_404(Category.objects.readable_by(_member(request)), slug=slug)
     services.set_watch_category(_member(request), category, request.POST.get("watch") == "1")
     return redirect("forum:category", slug=category.slug)
 
@@ -349,10 +353,10 @@ def draft_save(request):
     body = forms.clean_text(request.POST.get("body", ""))[: forms.MAX_BODY]
     topic_id, category_slug = request.POST.get("topic"), request.POST.get("category")
     if topic_id and topic_id.isdigit():
-        topic = get_object_or_404(Topic, pk=topic_id)
+        topic = get_object_or_404(Topic.objects.readable_by(member), pk=topic_id)
         services.save_draft(member=member, body=body, topic=topic)
     elif category_slug:
-        category = get_object_or_404(Category, slug=category_slug)
+        category = get_object_or_404(Category.objects.readable_by(member), slug=category_slug)
         title = forms.clean_text(request.POST.get("title", ""))[: forms.MAX_TITLE]
         services.save_draft(member=member, body=body, title=title, category=category)
     else:
@@ -369,11 +373,13 @@ def member_profile(request, public_id):
     profile = get_object_or_404(Member.objects.active().select_related("operator", "region"),
                                 public_id=public_id)
     badges = roles.badge_holders().get(profile.pk, frozenset())  # as next to their posts
+    # What the public forum shows of them: never a post of a members-only category.
+    public_posts = Post.objects.filter(author=profile, is_hidden=False, topic__category__members_only=False)
     posts = list(
-        Post.objects.filter(author=profile, is_hidden=False).select_related("topic")
+        public_posts.select_related("topic")
         .order_by("-created_at")[:10]
     )
-    stats = Post.objects.filter(author=profile, is_hidden=False).aggregate(
+    stats = public_posts.aggregate(
         posts=Count("pk"), topics=Count("pk", filter=Q(number=1))
     )
     return render(request, "forum/member.html", _context(
@@ -457,7 +463,7 @@ def unsubscribe(request, token):
 
 @community_required
 def search_view(request):
-    form = forms.SearchForm(request.GET or None)
+    form = forms.SearchForm(request.GET or None, reader=_member(request))
     results = []
     searched = form.is_valid() and bool(form.cleaned_data.get("q"))
     if searched:
@@ -465,10 +471,11 @@ def search_view(request):
         results = search.search_posts(search.Filters(
             q=data["q"], category=data["category"].pk if data["category"] else None,
             tag=data["tag"], author=data["author"], since=data["since"], until=data["until"],
+            reader=_member(request).pk,
         ))
     return render(request, "forum/search.html", _context(
         request, form=form, searched=searched, results=results, results_html=html.search_results(results),
-        categories=Category.objects.only("pk", "name")))
+        categories=Category.objects.public().only("pk", "name")))
 
 
 # --- Flags and moderation ---------------------------------------------------------------
@@ -476,7 +483,8 @@ def search_view(request):
 
 @community_required
 def post_flag(request, pk):
-    post = get_object_or_404(Post.objects.select_related("topic", "author"), pk=pk)
+    post = get_object_or_404(Post.objects.readable_by(_member(request)).select_related("topic", "author"),
+                             pk=pk)
     permissions.check_flag(request.user, post)
     form = forms.FlagForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -491,7 +499,7 @@ def post_flag(request, pk):
 def post_review_request(request, pk):
     """The author of a hidden post asks, once per hiding, for another moderator to read it
     again: rewritten, or with the reason they contest the hiding."""
-    post = get_object_or_404(Post.objects.select_related("topic"), pk=pk)
+    post = get_object_or_404(Post.objects.readable_by(_member(request)).select_related("topic"), pk=pk)
     if not permissions.can_request_review(request.user, post):
         raise Http404
     hiding = services.hiding_of(post)
@@ -616,7 +624,7 @@ def flags_dismiss(request, pk):
 def topic_moderate(request, pk):
     """Lock/unlock and pin/unpin."""
     permissions.check_moderate(request.user)
-    topic = get_object_or_404(Topic, pk=pk)
+    topic = get_object_or_404(Topic.objects.readable_by(_member(request)), pk=pk)
     action = request.POST.get("action")
     changes = {"lock": {"locked": True}, "unlock": {"locked": False},
                "pin": {"pinned": True}, "unpin": {"pinned": False}}.get(action)
@@ -629,7 +637,7 @@ def topic_moderate(request, pk):
 @community_required
 def topic_move(request, pk):
     permissions.check_moderate(request.user)
-    topic = get_object_or_404(Topic.objects.select_related("category"), pk=pk)
+    topic = get_object_or_404(Topic.objects.readable_by(_member(request)).select_related("category"), pk=pk)
     form = forms.MoveForm(request.POST or None, initial={"category": topic.category_id})
     if request.method == "POST" and form.is_valid():
         services.move_topic(actor=_member(request), topic=topic, category=form.cleaned_data["category"])
@@ -641,10 +649,14 @@ def topic_move(request, pk):
 @community_required
 def topic_merge(request, pk):
     permissions.check_moderate(request.user)
-    source = get_object_or_404(Topic, pk=pk)
+    source = get_object_or_404(Topic.objects.readable_by(_member(request)).select_related("category"), pk=pk)
     form = forms.MergeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        target = Topic.objects.filter(pk=form.cleaned_data["target"]).first()
+        # Within the source's own category kind: a public topic never merges into a
+        # members-only one, nor the reverse.
+        target = (Topic.objects.readable_by(_member(request))
+                  .filter(pk=form.cleaned_data["target"], category__members_only=source.category.members_only)
+                  .first())
         if target is None:
             form.add_error("target", _("Aucun sujet ne porte ce numéro."))
         else:
@@ -686,7 +698,9 @@ def attachment_upload(request):
 
 @community_required
 def attachment_serve(request, pk, ext):
-    attachment = get_object_or_404(Attachment, pk=pk, extension=ext)
+    # An image of a post in a members-only category is served to its members only.
+    readable = Q(post__isnull=True) | readable_by_condition(_member(request), "post__topic__category")
+    attachment = get_object_or_404(Attachment.objects.filter(readable), pk=pk, extension=ext)
     content_type = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}[attachment.extension]
     response = ranged_file_response(request, attachment.image.open("rb"), content_type=content_type)
     response["Cache-Control"] = "private, max-age=86400"

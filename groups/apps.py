@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class GroupsConfig(AppConfig):
     name = "groups"
     verbose_name = _("Groupes de travail")
+
+    def ready(self) -> None:
+        from comcep import navigation
+        from comcep.roles import Role
+
+        navigation.register(_("Groupes"), "groups:directory", roles=Role.COMMUNITY,
+                            description=_("Des groupes de travail entre collègues : discussion et fichiers "
+                                          "réservés à leurs membres."))

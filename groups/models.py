@@ -132,3 +132,32 @@ class Membership(models.Model):
     @property
     def is_owner(self) -> bool:
         return self.role == MembershipRole.OWNER
+
+
+def group_file_path(instance: GroupFile, filename: str) -> str:
+    # Random names: nothing of the uploader or the original name survives in storage.
+    import secrets
+    from pathlib import PurePosixPath
+
+    suffix = PurePosixPath(filename).suffix.lower()[:10]
+    return f"groups/{timezone.now():%Y/%m}/{secrets.token_hex(16)}{suffix}"
+
+
+class GroupFile(models.Model):
+    """A file shared in a group: scanned, stripped of its metadata (``comcep.filecleaning``),
+    stored under a random name and served to the group's members only, under its title."""
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="files")
+    uploader = models.ForeignKey(Member, on_delete=models.SET_NULL, null=True, related_name="+")
+    title = models.CharField(_("titre"), max_length=180)
+    file = models.FileField(upload_to=group_file_path, max_length=200)
+    size = models.PositiveBigIntegerField()
+    mime_type = models.CharField(max_length=120)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["group", "-created_at"], name="group_file_recent_idx")]
+
+    def __str__(self) -> str:
+        return self.title
