@@ -21,6 +21,15 @@ def split_names(raw: str) -> list[str]:
     return list(dict.fromkeys(name for name in (clean_text(part) for part in raw.split(",")) if name))
 
 
+def initial_for_group(member: Member, slug: str) -> dict:
+    """A meeting of the group ``slug`` chosen in advance (the link of the group's page), when
+    ``member`` owns it; nothing otherwise."""
+    group = permissions.groups_for(member).filter(slug=slug[:140]).first() if slug else None
+    if group is None:
+        return {}
+    return {"group": group.pk, "kind": Kind.GROUP_MEETING, "audience": Audience.GROUP}
+
+
 class EventForm(IdempotentFormMixin, forms.ModelForm):
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     start_time = forms.TimeField(label=_("Heure de début"),

@@ -84,7 +84,8 @@ def new(request):
     if not permissions.can_organise(request.user):
         raise PermissionDenied
     member = _member(request)
-    form = forms.EventForm(request.POST or None, user=request.user, member=member)
+    form = forms.EventForm(request.POST or None, user=request.user, member=member,
+                           initial=forms.initial_for_group(member, request.GET.get("groupe", "")))
     if request.method == "POST" and form.is_valid():
 
         def create() -> str:
