@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from comcep import antivirus, audit, filecleaning, identity, storage
+from comcep import antivirus, audit, datarights, filecleaning, identity, storage
 from comcep.models import Member
 from forum import services as forum_services
 from groups.models import Group, GroupFile, Membership, MembershipRole, MembershipState, Visibility
@@ -249,3 +249,36 @@ def delete_file(*, shared: GroupFile) -> None:
     stored_name = shared.file.name
     shared.delete()
     transaction.on_commit(lambda: default_storage.delete(stored_name))
+
+
+@transaction.atomic
+def erase_member(member: Member) -> None:
+    """A closed account leaves every group (``groups.datarights``): each membership ends with its
+    discussion's access (as ``leave`` does), the files the member shared go with their stored
+    files once the transaction commits, and a group they own passes to its longest-standing
+    other active member, or is closed (deleted with its files) when none is left. The group's
+    discussion keeps the posts the forum keeps, unreachable once nobody belongs."""
+    stored: list[str] = []
+    for membership in list(Membership.objects.filter(member=member).select_related("group")):
+        group = _lock(membership.group)
+        membership.group = group
+        if membership.is_owner:
+            successor = (Membership.objects.filter(group=group, state=MembershipState.ACTIVE)
+                         .exclude(member=member).order_by("joined_at", "pk").first())
+            if successor is None:
+                stored += list(group.files.values_list("file", flat=True))
+                audit.record(actor=member, action="groups.close", target=group)
+                _drop(membership)
+                group.delete()
+                continue
+            Membership.objects.filter(pk=membership.pk).update(role=MembershipRole.MEMBER)
+            membership.role = MembershipRole.MEMBER
+            Membership.objects.filter(pk=successor.pk).update(role=MembershipRole.OWNER)
+            Group.objects.filter(pk=group.pk).update(owner=successor.member_id)
+            audit.record(actor=member, action="groups.hand_over", target=group)
+        _drop(membership)
+    shared = GroupFile.objects.filter(uploader=member)
+    stored += list(shared.values_list("file", flat=True))
+    shared.delete()
+    Membership.objects.filter(invited_by=member).update(invited_by=None)
+    datarights.delete_after_commit(*stored)
