@@ -13,11 +13,21 @@ from typing import Protocol
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from comcep import identity, roles
 from comcep.roles import Role
-from forum.models import Category, Post, StartPolicy, Topic
+from forum.models import (
+    Category,
+    Flag,
+    FlagStatus,
+    ModerationReview,
+    Post,
+    StartPolicy,
+    Topic,
+    readable_by_condition,
+)
 
 
 class PostLike(Protocol):
@@ -159,6 +169,21 @@ def check_flag(user, post: Post) -> None:
 def check_moderate(user) -> None:
     if not can_moderate(user):
         raise PermissionDenied
+
+
+def under_moderation() -> Q:
+    """The posts brought to the moderators: an open flag, or their author's pending review request."""
+    return (Q(Exists(Flag.objects.filter(post=OuterRef("pk"), status=FlagStatus.OPEN)))
+            | Q(Exists(ModerationReview.objects.filter(post=OuterRef("pk"),
+                                                       outcome=ModerationReview.Outcome.PENDING))))
+
+
+def moderation_scope(member) -> Q:
+    """The posts a moderator may act on (hide, restore, mask a passage, dismiss flags): those they
+    can read, and, in a members-only category they do not belong to (a working group's
+    discussion), only those brought to them while they are: moderators handle what a member
+    flagged, they never browse a group."""
+    return readable_by_condition(member, "topic__category") | under_moderation()
 
 
 def filter_searchable_posts(queryset):

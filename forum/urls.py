@@ -42,6 +42,7 @@ urlpatterns = [
     path("desabonnement/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("moderation/", views.moderation_queue, name="moderation"),
     path("moderation/journal/", views.moderation_log, name="moderation_log"),
+    path("moderation/signalement/<int:pk>/", views.flag_context, name="flag_context"),
     path("images/", views.attachment_upload, name="attachment_upload"),
     path("images/<int:pk>.<str:ext>", views.attachment_serve, name="attachment"),
 ]

@@ -562,6 +562,41 @@ def moderation_queue(request):
     ))
 
 
+def _moderated_posts(request):
+    """What a moderator acts on: the posts they read, and in a discussion kept to its members
+    (a working group's), only the flagged ones and those under review (404 for the rest)."""
+    return Post.objects.filter(permissions.moderation_scope(_member(request)))
+
+
+def _moderated_post_url(request, post: Post) -> str:
+    """Where a moderator reads ``post`` after acting: its page when they read its topic, else the
+    flagged post with its neighbours while it is brought to them, else the queue."""
+    member = _member(request)
+    if Post.objects.readable_by(member).filter(pk=post.pk).exists():
+        return reverse("forum:post", args=[post.pk])
+    if Post.objects.filter(permissions.under_moderation(), pk=post.pk).exists():
+        return reverse("forum:flag_context", args=[post.pk])
+    return reverse("forum:moderation")
+
+
+@community_required
+def flag_context(request, pk):
+    """For a moderator: a flagged post (or one under review) with the post before and after it in
+    its topic, nothing more; the way to read it when its topic is kept to a group's members."""
+    permissions.check_moderate(request.user)
+    post = get_object_or_404(Post.objects.filter(permissions.under_moderation())
+                             .select_related("topic", "author"), pk=pk)
+    around = Post.objects.filter(topic_id=post.topic_id).select_related("author")
+    before = around.filter(number__lt=post.number).order_by("-number").first()
+    after = around.filter(number__gt=post.number).order_by("number").first()
+    flags = list(post.flags.filter(status=FlagStatus.OPEN).select_related("member"))
+    return render(request, "forum/flag_context.html", _context(
+        request, post=post, thread=[p for p in (before, post, after) if p is not None], open_flags=flags,
+        reason_form=forms.ReasonForm(),
+        topic_url=(reverse("forum:post", args=[post.pk])
+                   if Post.objects.readable_by(_member(request)).filter(pk=post.pk).exists() else "")))
+
+
 @community_required
 def moderation_log(request):
     permissions.check_moderate(request.user)
@@ -573,7 +608,7 @@ def moderation_log(request):
 @require_POST
 def post_hide(request, pk):
     permissions.check_moderate(request.user)
-    post = get_object_or_404(Post.objects.select_related("topic"), pk=pk)
+    post = get_object_or_404(_moderated_posts(request).select_related("topic"), pk=pk)
     back = _safe_next(request) or reverse("forum:moderation")
     form = forms.ReasonForm(request.POST)
     if not form.is_valid():
@@ -589,31 +624,32 @@ def post_hide(request, pk):
 @require_POST
 def post_restore(request, pk):
     permissions.check_moderate(request.user)
-    post = get_object_or_404(Post.objects.select_related("topic"), pk=pk)
+    post = get_object_or_404(_moderated_posts(request).select_related("topic"), pk=pk)
     services.restore_post(actor=_member(request), post=post, reason=request.POST.get("reason", "")[:1000])
     messages.success(request, _("Le message est rétabli."))
-    return redirect("forum:post", pk=post.pk)
+    return redirect(_moderated_post_url(request, post))
 
 
 @community_required
 def post_redact(request, pk):
     """Mask passages of a post (a beneficiary's data) rather than hiding the whole post."""
     permissions.check_moderate(request.user)
-    post = get_object_or_404(Post.objects.select_related("topic"), pk=pk)
+    post = get_object_or_404(_moderated_posts(request).select_related("topic"), pk=pk)
     form = forms.RedactForm(request.POST or None, body=post.body)
     if request.method == "POST" and form.is_valid():
         services.redact_post(actor=_member(request), post=post, passages=form.cleaned_data["chosen"],
                              reason=forms.clean_text(form.cleaned_data["reason"]))
         messages.success(request, _("Les passages sont masqués."))
-        return redirect("forum:post", pk=post.pk)
-    return render(request, "forum/post_redact.html", _context(request, post=post, form=form))
+        return redirect(_moderated_post_url(request, post))
+    return render(request, "forum/post_redact.html", _context(request, post=post, form=form,
+                                                              back=_moderated_post_url(request, post)))
 
 
 @community_required
 @require_POST
 def flags_dismiss(request, pk):
     permissions.check_moderate(request.user)
-    post = get_object_or_404(Post.objects.select_related("topic"), pk=pk)
+    post = get_object_or_404(_moderated_posts(request).select_related("topic"), pk=pk)
     services.dismiss_flags(actor=_member(request), post=post)
     messages.success(request, _("Les signalements sont écartés."))
     return redirect("forum:moderation")
