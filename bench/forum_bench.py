@@ -248,8 +248,8 @@ def seed() -> None:
         for position, (slug, name) in enumerate(CATEGORIES):
             cur.execute(
                 "INSERT INTO forum_category (id, name, slug, description, position, start_policy, "
-                "topic_count, post_count, last_post_at, revision) "
-                "VALUES (%s, %s, %s, '', %s, 'members', 0, 0, NULL, 0)",
+                "topic_count, post_count, last_post_at, revision, members_only) "
+                "VALUES (%s, %s, %s, '', %s, 'members', 0, 0, NULL, 0, false)",
                 [position + 1, name, slug, position],
             )
         start = now - timedelta(days=365)

@@ -61,7 +61,9 @@ def apply_and_confirm(page, live_server, screenshot, email: str) -> None:
     page.locator("#id_last_name").fill("Fontaine")
     page.locator("#id_email").fill(email)
     page.locator("#id_operator").select_option(label="Apec")
-    page.locator("#id_region").select_option(label="Pays de la Loire")
+    # Each region is named with its roll-out phase (« Pays de la Loire — ouverte »).
+    region = page.locator("#id_region option", has_text="Pays de la Loire").text_content()
+    page.locator("#id_region").select_option(label=region)
     page.locator("#id_structure_name").fill("Centre Apec de Nantes")
     page.locator("#id_job_title").fill("Consultante CEP")
     page.locator("#id_password1").fill(PASSWORD)
