@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from comcep import antivirus, disclosures, identity
+from comcep import home as home_sections
 from comcep.accounts import landing_url, needs_mfa
 from comcep.cache import cache_is_reachable
 from comcep.celery import app as celery_app
@@ -36,9 +37,11 @@ def home(request):
 
 @community_required
 def community(request):
+    """The member's home: what the apps registered for it (``comcep.home``)."""
     member = identity.member_of(request.user)
     return render(request, "comcep/community.html", {
         "member": member, "disclosures_told": disclosures.told_to(member),
+        "sections": home_sections.draw(request, member),
     })
 
 

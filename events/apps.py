@@ -11,8 +11,10 @@ class EventsConfig(AppConfig):
         from comcep.roles import Role
         from events import datarights as event_data
         from events import extras as event_extras
+        from events import home as event_home
 
         datarights.register("events", export=event_data.export, erase=event_data.erase)
+        event_home.register()
         extras.register("groups.group", slot="related", template="events/partials/_group_events.html",
                         context=event_extras.group_events)
         navigation.register(_("Événements"), "events:index", roles=Role.COMMUNITY,

@@ -10,9 +10,11 @@ class ForumConfig(AppConfig):
         from comcep import extras, navigation
         from comcep.roles import Role
         from forum import extras as forum_extras
+        from forum import home as forum_home
         from forum import signals
 
         signals.connect()
+        forum_home.register()
 
         from comcep import datarights
         from forum import datarights as forum_data

@@ -11,8 +11,10 @@ class PrivatespaceConfig(AppConfig):
         from comcep.roles import Role
         from privatespace import datarights as private_data
         from privatespace import extras as private_extras
+        from privatespace import home as private_home
 
         datarights.register("espace-prive", export=private_data.export, erase=private_data.erase)
+        private_home.register()
 
         # The favourite button, shown by the pages of what a member may keep.
         for model in private_extras.FAVOURITE_MODELS:

@@ -10,8 +10,10 @@ class ResourcesConfig(AppConfig):
         from comcep import datarights, navigation
         from comcep.roles import Role
         from resources import datarights as library_data
+        from resources import home as library_home
 
         datarights.register("ressources", export=library_data.export, erase=library_data.erase)
+        library_home.register()
 
         navigation.register_landing("resources:actions_manage", rank=60, roles={Role.REGIONAL_STAFF})
 
