@@ -5,6 +5,7 @@ The sections are registered by the apps (``comcep.home``); the page is the commu
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -108,6 +109,9 @@ def test_a_member_sees_the_communitys_news_of_their_themes_and_region(client_for
     # Accessible: the page's landmarks and its sections' headings.
     assert page.count('<section class="card home-section" aria-labelledby=') >= 5
     assert "<h2 id=\"home-forum-title\">" in page
+    # Dates a browser and a screen reader can read: no more than three digits after the seconds.
+    assert re.findall(r'datetime="[^"]+"', page)
+    assert not re.search(r'datetime="[^"]*\.\d{4,}', page)
 
 
 def test_the_questions_follow_the_categories_a_member_watches(client_for, alice, bob, forum):
