@@ -277,5 +277,5 @@ def test_thanking_through_htmx_swaps_the_button_only(client_for, alice, bob, pra
     response = client_for(bob).post(reverse("forum:post_thank", args=[post.pk]), HTTP_HX_REQUEST="true")
 
     assert response.status_code == 200
-    assert response.text.startswith(f'<span class="thanks" id="thanks-{post.pk}">')
+    assert response.text.startswith(f'<div class="thanks" id="thanks-{post.pk}">')
     assert 'aria-pressed="true"' in response.text and "Merci · 1" in response.text
