@@ -1,27 +1,36 @@
 """The figures, each read by aggregate SQL: a fixed number of queries whatever the data size.
 
 Nothing here returns a person: only counts by operator, region, stage, week or month.
+
+What reads the whole history is kept in the shared cache under a key that changes when the
+history does, so that only the first reading after a change pays for it:
+  * under the applications' steps' revision (``steps_revision``: a status changes with a step
+    only): the funnel, the decision times, the appeals under way, the waiting lists and the
+    admitted applications by region (and month); those of them whose account was closed since
+    are read live and taken off (a closure takes no step; they are few);
+  * under the weeks shown, for an hour at most: the activity of the weeks already over (such
+    a week gains no post; an erased account may take some away);
+the current week and what is overdue now are read live, through their dates' indexes. The
+readings of the history run with more memory for their sorts and without JIT compilation,
+which costs more than it saves on queries of a few hundred milliseconds.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from django.db.models import (
-    Aggregate,
-    Count,
-    DurationField,
-    ExpressionWrapper,
-    F,
-    FloatField,
-    OuterRef,
-    Q,
-    Subquery,
-)
-from django.db.models.functions import Extract, TruncMonth, TruncWeek
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 
+from comcep.cache import db_scoped_key
 from comcep.models import Operator, Region, RolloutPhase
 from enrolment.models import APPEAL_STATES, Application, ApplicationEvent, Status
 from forum.models import Post, Topic
@@ -29,17 +38,63 @@ from privatespace.models import Course, CourseFollow, CourseStatus
 from resources.models import Resource
 
 WEEKS = 12
+CACHE_FORMAT = 1  # moved when what is kept changes shape
 
 
-class PercentileCont(Aggregate):
-    """PostgreSQL's ``percentile_cont(fraction) WITHIN GROUP (ORDER BY expression)``."""
+def cache_seconds() -> int:
+    """How long a figure read from the history stays in the shared cache at most (0: never
+    kept); the setting STATS_CACHE_SECONDS, an hour by default."""
+    return getattr(settings, "STATS_CACHE_SECONDS", 3600)
 
-    function = "percentile_cont"
-    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
-    output_field = FloatField()
 
-    def __init__(self, expression, fraction: float, **extra):
-        super().__init__(expression, fraction=float(fraction), **extra)
+@contextmanager
+def reporting() -> Iterator[None]:
+    """A transaction whose aggregate readings sort in memory and are not JIT-compiled."""
+    within_a_transaction = connection.in_atomic_block
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL jit = off")
+        cursor.execute("SET LOCAL work_mem = '32MB'")
+        yield
+        if within_a_transaction:
+            # SET LOCAL would outlive the reading in the caller's transaction.
+            cursor.execute("SET LOCAL jit = DEFAULT")
+            cursor.execute("SET LOCAL work_mem = DEFAULT")
+
+
+def _kept(name: str, revision: Any, compute: Callable[[], Any]) -> Any:
+    """``compute()``, kept in the shared cache under ``name`` and ``revision``."""
+    seconds = cache_seconds()
+    if not seconds:
+        return compute()
+    key = db_scoped_key(f"stats:{CACHE_FORMAT}:{name}", revision)
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, seconds)
+    return value
+
+
+# A step is inserted within moments of taking its id: one committed after a step with a
+# higher id (two applicants at once) is among the last ids handed out.
+LATE_STEPS = 1000
+
+
+def steps_revision() -> str:
+    """Changes whenever an application takes a step: the steps are append-only (the database
+    refuses to change or delete one), so a new one moves their last id, or (committed late)
+    the number of the last ``LATE_STEPS`` ids. One query, on the primary key's index."""
+    table = ApplicationEvent._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT coalesce(max(id), 0), count(*) FROM {table} "
+                       f"WHERE id > (SELECT coalesce(max(id), 0) FROM {table}) - %s", [LATE_STEPS])
+        last, recent = cursor.fetchone()
+    return f"{last}-{recent}"
+
+
+def _rows(sql: str, params: list | tuple = ()) -> list[tuple]:
+    with reporting(), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 # --- Enrolment funnel --------------------------------------------------------------------------
@@ -54,23 +109,36 @@ class FunnelRow:
     counts: dict[str, int]
 
 
+# Which steps show that an application reached a stage.
+STAGE_ACTIONS = {
+    "confirmed": ("confirm_email", "waitlist"), "admitted": ("approve", "overturn"),
+    "refused": ("refuse",), "appealed": ("appeal",), "overturned": ("overturn",),
+}
+
+
 def funnel() -> list[FunnelRow]:
     """Applications by operator and region at each stage they reached, read from the events (an
     application admitted after an appeal counts as applied, confirmed, refused, appealed,
-    overturned and admitted). One query."""
-    def reached(*actions: str) -> Count:
-        return Count("pk", filter=Q(events__action__in=actions), distinct=True)
+    overturned and admitted). One query (each application's stages first, then their counts),
+    kept under the steps' revision."""
+    def compute() -> list[tuple]:
+        reached = ", ".join(f"bool_or(action = ANY(%s)) AS {stage}" for stage in STAGE_ACTIONS)
+        counted = ", ".join(f"count(*) FILTER (WHERE e.{stage}) AS {stage}" for stage in STAGE_ACTIONS)
+        return _rows(f"""
+            SELECT o.name, r.name, s.applied, {", ".join(f"s.{stage}" for stage in STAGE_ACTIONS)}
+            FROM (SELECT a.operator_id, a.region_id, count(*) AS applied, {counted}
+                  FROM {Application._meta.db_table} a
+                  LEFT JOIN (SELECT application_id, {reached}
+                             FROM {ApplicationEvent._meta.db_table} GROUP BY application_id) e
+                         ON e.application_id = a.id
+                  GROUP BY a.operator_id, a.region_id) s
+            JOIN {Operator._meta.db_table} o ON o.id = s.operator_id
+            JOIN {Region._meta.db_table} r ON r.id = s.region_id
+            ORDER BY o.name, r.name""", [list(actions) for actions in STAGE_ACTIONS.values()])
 
-    rows = (Application.objects.values("operator__name", "region__name")
-            .annotate(applied=Count("pk", distinct=True),
-                      confirmed=reached("confirm_email", "waitlist"),
-                      admitted=reached("approve", "overturn"),
-                      refused=reached("refuse"),
-                      appealed=reached("appeal"),
-                      overturned=reached("overturn"))
-            .order_by("operator__name", "region__name"))
-    return [FunnelRow(row["operator__name"], row["region__name"],
-                      {stage: row[stage] for stage in FUNNEL_STAGES}) for row in rows]
+    rows = _kept("funnel", steps_revision(), compute)
+    return [FunnelRow(operator, region, dict(zip(FUNNEL_STAGES, counts, strict=True)))
+            for operator, region, *counts in rows]
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,19 +149,24 @@ class DecisionTimes:
 
 
 def decision_times() -> DecisionTimes:
-    """Time from reaching the operator's queue to the operator's decision. One query."""
-    queued = (ApplicationEvent.objects.filter(application=OuterRef("application"),
-                                              to_status=Status.PENDING,
-                                              created_at__lte=OuterRef("created_at"))
-              .order_by("-created_at").values("created_at")[:1])
-    waited = ExpressionWrapper(F("created_at") - Subquery(queued), output_field=DurationField())
-    seconds = Extract(waited, "epoch")
-    result = ApplicationEvent.objects.filter(action__in=["approve", "refuse"]).aggregate(
-        decisions=Count("pk"), median=PercentileCont(seconds, 0.5),
-        p90=PercentileCont(seconds, 0.9))
+    """Time from reaching the operator's queue (the application's last step into « pending »
+    at or before the decision) to the operator's decision. One query, in one pass over the
+    steps in each application's order, kept under the steps' revision."""
+    def compute() -> tuple:
+        return _rows(f"""
+            SELECT count(*), percentile_cont(0.5) WITHIN GROUP (ORDER BY waited),
+                   percentile_cont(0.9) WITHIN GROUP (ORDER BY waited)
+            FROM (SELECT action, extract(epoch FROM created_at - max(created_at)
+                         FILTER (WHERE to_status = %s) OVER (PARTITION BY application_id
+                                                             ORDER BY created_at)) AS waited
+                  FROM {ApplicationEvent._meta.db_table}) steps
+            WHERE action IN ('approve', 'refuse')""", [Status.PENDING])[0]
+
+    decisions, median, p90 = _kept("decisions", steps_revision(), compute)
+
     def days(value):
-        return None if value is None else round(value / 86400, 1)
-    return DecisionTimes(result["decisions"], days(result["median"]), days(result["p90"]))
+        return None if value is None else round(float(value) / 86400, 1)
+    return DecisionTimes(decisions, days(median), days(p90))
 
 
 def overdue_by_operator() -> dict[str, int]:
@@ -103,7 +176,9 @@ def overdue_by_operator() -> dict[str, int]:
 
 
 def appeals_open() -> int:
-    return Application.objects.filter(status__in=APPEAL_STATES).count()
+    """Kept under the steps' revision: a status changes with a step only."""
+    return _kept("appeals", steps_revision(),
+                 Application.objects.filter(status__in=APPEAL_STATES).count)
 
 
 # --- Roll-out ----------------------------------------------------------------------------------
@@ -124,13 +199,27 @@ def admitted_now():
     return Application.objects.filter(status=Status.ADMITTED, user__is_active=True)
 
 
+def _members_by(name: str, group, queryset=None) -> dict:
+    """The members now (``admitted_now``) counted by ``group(applications)`` (a values list of
+    a key and ``n``): the admitted applications' counts kept under the steps' revision, less
+    those whose account was closed since, read live (a closure takes no step; they are few)."""
+    queryset = Application.objects.all() if queryset is None else queryset
+    admitted = queryset.filter(status=Status.ADMITTED)
+    counts = dict(_kept(name, steps_revision(), lambda: list(group(admitted))))
+    for key, n in group(admitted.filter(user__is_active=False)):
+        counts[key] = counts.get(key, 0) - n
+    return {key: n for key, n in counts.items() if n > 0}
+
+
 def rollout() -> list[RolloutRow]:
     """Each region's phase, members and waitlist; opening it would release the whole waitlist.
-    Three queries."""
-    members = dict(admitted_now().values("region_id").annotate(n=Count("pk"))
-                   .values_list("region_id", "n"))
-    waiting = dict(Application.objects.filter(status=Status.WAITLISTED).values("region_id")
-                   .annotate(n=Count("pk")).values_list("region_id", "n"))
+    Four queries (two more to read the history again)."""
+    def by_region(applications):
+        return applications.values("region_id").annotate(n=Count("pk")).values_list("region_id", "n")
+
+    members = _members_by("members_by_region", by_region)
+    waiting = dict(_kept("waiting_by_region", steps_revision(), lambda: list(
+        by_region(Application.objects.filter(status=Status.WAITLISTED)))))
     return [RolloutRow(region.name, region.get_phase_display(), members.get(region.pk, 0),
                        waiting.get(region.pk, 0), region.phase == RolloutPhase.OPEN)
             for region in Region.objects.order_by("overseas", "name")]
@@ -153,45 +242,66 @@ def _weeks(now: datetime) -> list[date]:
     return [monday - timedelta(weeks=n) for n in range(WEEKS - 1, -1, -1)]
 
 
-def _by_period(queryset, field: str, trunc, *, count=None) -> dict[date, int]:
-    rows = (queryset.annotate(period=trunc(field)).values("period")
-            .annotate(n=count or Count("pk")).values_list("period", "n"))
-    return {timezone.localtime(period).date() if isinstance(period, datetime) else period: n
-            for period, n in rows}
+def _by_week(queryset, field: str, **counts) -> dict[date, dict[str, int]]:
+    """``counts`` (measure: aggregate) by week of ``field``. One query."""
+    rows = queryset.annotate(period=TruncWeek(field)).values("period").annotate(**counts)
+    return {timezone.localtime(row["period"]).date(): {measure: row[measure] for measure in counts}
+            for row in rows}
+
+
+def _activity(since: datetime, until: datetime | None, operator: Operator | None
+              ) -> dict[date, dict[str, int]]:
+    """Each week's measures from ``since`` to ``until`` (open: up to now). Six queries for
+    everyone's, two for an operator's members."""
+    def within(queryset, field: str):
+        queryset = queryset.filter(**{f"{field}__gte": since})
+        return queryset if until is None else queryset.filter(**{f"{field}__lt": until})
+
+    posts, topics = within(Post.objects, "created_at"), within(Topic.objects, "created_at")
+    if operator is not None:
+        posts = posts.filter(author__operator=operator)
+        topics = topics.filter(author__operator=operator)
+    with reporting():
+        found = [
+            # count(*), not count(id): the posts' (author, date) index then answers alone.
+            _by_week(posts, "created_at", posts=Count("*"), active_members=Count("author", distinct=True)),
+            _by_week(topics, "created_at", topics=Count("pk")),
+        ]
+        if operator is None:
+            found += [
+                _by_week(within(Resource.objects, "created_at").filter(proposed_by__isnull=False),
+                         "created_at", resources_proposed=Count("pk")),
+                _by_week(within(Resource.objects, "published_at"), "published_at",
+                         resources_published=Count("pk")),
+                _by_week(within(Course.objects, "published_at").filter(status=CourseStatus.PUBLISHED),
+                         "published_at", courses_published=Count("pk")),
+                _by_week(within(CourseFollow.objects, "started_at"), "started_at",
+                         courses_followed=Count("pk")),
+            ]
+    weeks: dict[date, dict[str, int]] = {}
+    for series in found:
+        for week, counts in series.items():
+            weeks.setdefault(week, {}).update(counts)
+    return weeks
 
 
 def activity_by_week(*, operator: Operator | None = None, now: datetime | None = None
                      ) -> list[ActivityRow]:
     """The last twelve weeks of activity: everyone's, or (``operator``) the forum activity of one
-    operator's members only. One query per measure, whatever the number of posts (each scans
-    its dates' index range)."""
+    operator's members only. A query per measure (the posts and their authors in one), whatever
+    the number of posts (each scans its dates' index range); the weeks already over are kept
+    in the shared cache, so that a reading after the first one reads the current week only."""
     weeks = _weeks(now or timezone.now())
-    since = timezone.make_aware(datetime.combine(weeks[0], datetime.min.time()))
-    posts = Post.objects.filter(created_at__gte=since)
-    topics = Topic.objects.filter(created_at__gte=since)
-    if operator is not None:
-        posts = posts.filter(author__operator=operator)
-        topics = topics.filter(author__operator=operator)
-    series = {
-        "active_members": _by_period(posts, "created_at", TruncWeek,
-                                     count=Count("author", distinct=True)),
-        "posts": _by_period(posts, "created_at", TruncWeek),
-        "topics": _by_period(topics, "created_at", TruncWeek),
-    }
-    if operator is None:
-        series |= {
-            "resources_proposed": _by_period(
-                Resource.objects.filter(created_at__gte=since, proposed_by__isnull=False),
-                "created_at", TruncWeek),
-            "resources_published": _by_period(
-                Resource.objects.filter(published_at__gte=since), "published_at", TruncWeek),
-            "courses_published": _by_period(
-                Course.objects.filter(status=CourseStatus.PUBLISHED, published_at__gte=since),
-                "published_at", TruncWeek),
-            "courses_followed": _by_period(
-                CourseFollow.objects.filter(started_at__gte=since), "started_at", TruncWeek),
-        }
-    return [ActivityRow(week, {name: series[name].get(week, 0) for name in series})
+
+    def start(week: date) -> datetime:
+        return timezone.make_aware(datetime.combine(week, datetime.min.time()))
+
+    current = start(weeks[-1])
+    measures = ACTIVITY_MEASURES if operator is None else OPERATOR_ACTIVITY_MEASURES
+    over = _kept(f"activity:{operator.pk if operator is not None else 'all'}",
+                 f"{weeks[0]}:{weeks[-1]}", lambda: _activity(start(weeks[0]), current, operator))
+    counted = over | _activity(current, None, operator)
+    return [ActivityRow(week, {name: counted.get(week, {}).get(name, 0) for name in measures})
             for week in weeks]
 
 
@@ -202,11 +312,14 @@ OPERATOR_ACTIVITY_MEASURES = ["active_members", "topics", "posts"]
 
 def admitted_by_region_and_month(operator: Operator, year: int) -> dict[tuple[str, str], int]:
     """The operator's members admitted in ``year`` and still members, by region and month of
-    admission. One query."""
-    rows = (admitted_now().filter(operator=operator, status_changed_at__year=year)
-            .annotate(month=TruncMonth("status_changed_at")).values("region__name", "month")
-            .annotate(n=Count("pk")).values_list("region__name", "month", "n"))
-    return {(region, f"{timezone.localtime(month):%Y-%m}"): n for region, month, n in rows}
+    admission. Three queries (``_members_by``)."""
+    def by_region_and_month(applications):
+        rows = (applications.annotate(month=TruncMonth("status_changed_at")).values("region__name", "month")
+                .annotate(n=Count("pk")).values_list("region__name", "month", "n"))
+        return [((region, f"{timezone.localtime(month):%Y-%m}"), n) for region, month, n in rows]
+
+    return _members_by(f"admitted:{operator.pk}:{year}", by_region_and_month,
+                       Application.objects.filter(operator=operator, status_changed_at__year=year))
 
 
 def members_per_operator(at: date) -> dict[str, int]:
