@@ -3,7 +3,8 @@
 Registered with ``comcep.datarights`` in ``GroupsConfig.ready``. The export lists the member's
 memberships (every state) and the files they shared, copied under neutral names. Closing the
 account ends every membership and takes back those files (``groups.services.erase_member``); a
-group the member owns passes to another active member, or is closed when none is left.
+group the member owns passes to another active member (told by email), or is closed when none
+is left.
 """
 
 from __future__ import annotations

@@ -15,11 +15,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from comcep import antivirus, audit, datarights, filecleaning, identity, storage
+from comcep import antivirus, audit, datarights, filecleaning, identity, notifications, storage
 from comcep.models import Member
 from forum import services as forum_services
 from groups.models import Group, GroupFile, Membership, MembershipRole, MembershipState, Visibility
@@ -251,20 +252,34 @@ def delete_file(*, shared: GroupFile) -> None:
     transaction.on_commit(lambda: default_storage.delete(stored_name))
 
 
+def _tell_new_owner(owner: Member, group: Group) -> None:
+    """The member a group passed to when its owner closed their account learns it by email
+    (queued in the caller's transaction), under pseudonyms only."""
+    account = identity.deliverable_account(owner)
+    if account is None:
+        return
+    notifications.queue_email(template="groups_handed_over", to=account, context={
+        "member": owner, "group": group, "url": reverse("groups:detail", args=[group.slug]),
+        "members_url": reverse("groups:members", args=[group.slug]),
+    })
+
+
 @transaction.atomic
 def erase_member(member: Member) -> None:
     """A closed account leaves every group (``groups.datarights``): each membership ends with its
     discussion's access (as ``leave`` does), the files the member shared go with their stored
     files once the transaction commits, and a group they own passes to its longest-standing
-    other active member, or is closed (deleted with its files) when none is left. The group's
-    discussion keeps the posts the forum keeps, unreachable once nobody belongs."""
+    other active member, who is told by email, or is closed (deleted with its files) when none
+    is left. The group's discussion keeps the posts the forum keeps, unreachable once nobody
+    belongs."""
     stored: list[str] = []
     for membership in list(Membership.objects.filter(member=member).select_related("group")):
         group = _lock(membership.group)
         membership.group = group
         if membership.is_owner:
             successor = (Membership.objects.filter(group=group, state=MembershipState.ACTIVE)
-                         .exclude(member=member).order_by("joined_at", "pk").first())
+                         .exclude(member=member).select_related("member")
+                         .order_by("joined_at", "pk").first())
             if successor is None:
                 stored += list(group.files.values_list("file", flat=True))
                 audit.record(actor=member, action="groups.close", target=group)
@@ -276,6 +291,7 @@ def erase_member(member: Member) -> None:
             Membership.objects.filter(pk=successor.pk).update(role=MembershipRole.OWNER)
             Group.objects.filter(pk=group.pk).update(owner=successor.member_id)
             audit.record(actor=member, action="groups.hand_over", target=group)
+            _tell_new_owner(successor.member, group)
         _drop(membership)
     shared = GroupFile.objects.filter(uploader=member)
     stored += list(shared.values_list("file", flat=True))

@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from comcep import datarights
-from comcep.models import DataExport, DataExportStatus
+from comcep.models import DataExport, DataExportStatus, OutboxMessage
 from forum.models import CategoryAccess
 from groups import services
 from groups.models import Group, GroupFile, Membership, MembershipRole, MembershipState, Visibility
@@ -150,3 +150,35 @@ def test_a_member_who_only_asked_or_was_invited_leaves_no_trace(alice, bob, medi
     group.refresh_from_db()
     assert not Membership.objects.filter(member=alice.member).exists()
     assert group.member_count == 1 and group.owner == bob.member
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_member_a_group_passes_to_is_told_by_email_under_pseudonyms_only(alice, bob, media,
+                                                                             make_group):
+    carol = factories.make_member(pseudonym="Carole Tardive", first_name="Caroline",
+                                  last_name="Dubreuil")
+    group = make_group(alice, members=[bob, carol], name="Ateliers collectifs")
+
+    datarights.close_account(alice, keep_posts=True, by_member=True, actor=alice)
+
+    told = OutboxMessage.objects.filter(kind="groups_handed_over")
+    assert [message.to_email for message in told] == [bob.email]  # the new owner, and only them
+    message = told.get()
+    everything = " ".join([message.subject, message.body_text, message.body_html])
+    assert "Ateliers collectifs" in message.subject
+    assert bob.member.pseudonym in message.body_text
+    assert reverse("groups:members", args=[group.slug]) in message.body_text
+    for person in (alice, bob, carol):  # no real identity, the recipient's included
+        for real in (person.first_name, person.last_name, person.email):
+            assert real not in everything, real
+    assert alice.member.pseudonym not in everything
+
+
+@pytest.mark.django_db(transaction=True)
+def test_nobody_is_told_when_the_group_closes_with_its_owner(alice, bob, media, make_group):
+    group = make_group(alice, visibility=Visibility.ON_REQUEST)
+    services.join(actor=bob.member, group=group)  # a request: bob does not belong
+
+    datarights.close_account(alice, keep_posts=True, by_member=True, actor=alice)
+
+    assert not OutboxMessage.objects.filter(kind="groups_handed_over").exists()
