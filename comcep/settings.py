@@ -409,6 +409,15 @@ CELERY_BEAT_SCHEDULE["resume-stalled-videos"] = {
     "schedule": env.int("VIDEO_RESUME_SWEEP_SECONDS", default=60),
 }
 
+# --- Resources: the regulatory watch (resources/watch.py) -----------------------------
+CELERY_BEAT_SCHEDULE["watch-sweep"] = {
+    "task": "resources.tasks.sweep_watch", "schedule": crontab(hour=6, minute=15),
+}
+CELERY_BEAT_SCHEDULE["watch-weekly-digests"] = {
+    "task": "resources.tasks.send_watch_digests",
+    "schedule": crontab(hour=7, minute=45, day_of_week="mon"),
+}
+
 # --- Events: reminders the day before and an hour before (events/reminders.py) ---------
 CELERY_BEAT_SCHEDULE["event-reminders"] = {
     "task": "events.tasks.send_event_reminders",
@@ -421,6 +430,9 @@ PRIVATESPACE_QUOTA_BYTES = env.int("PRIVATESPACE_QUOTA_BYTES", default=500 * 102
 # --- Antivirus (comcep/antivirus.py): clamd, e.g. unix:///run/clamav/clamd.ctl or
 # tcp://127.0.0.1:3310; empty = no scanner (uploads are taken unscanned).
 CLAMAV_ADDRESS = env.str("CLAMAV_ADDRESS", default="")
+
+# Where « Poser une question sur ce texte » (a legal text's page) opens its topic.
+FORUM_QUESTIONS_CATEGORY = env.str("FORUM_QUESTIONS_CATEGORY", default="questions-vives")
 
 # --- Forum digests ---------------------------------------------------------------------
 CELERY_BEAT_SCHEDULE["forum-daily-digests"] = {

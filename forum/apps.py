@@ -24,6 +24,8 @@ class ForumConfig(AppConfig):
 
         extras.register("resources.resource", slot="related", template="forum/partials/_cited_in.html",
                         context=forum_extras.citing_topics)
+        extras.register("resources.resource", slot="actions", template="forum/partials/_ask_about.html",
+                        context=forum_extras.ask_about_text)
 
         navigation.register_fixed("forum:notifications")  # a link of forum/base.html
         navigation.register(_("Forum"), "forum:index", roles=Role.COMMUNITY,

@@ -16,11 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from comcep import idempotency, identity, roles
+from comcep import idempotency, identity, notices, roles
 from comcep.files import ranged_file_response
 from comcep.models import Member
 from comcep.permissions import community_required
 from comcep.pseudonyms import key as pseudonym_key
+from forum import extras as forum_extras
 from forum import forms, html, notify, pages, permissions, queries, search, services
 from forum.models import (
     Attachment,
@@ -193,6 +194,8 @@ def topic_new(request, slug):
     member = _member(request)
     draft = Draft.objects.filter(member=member, category=category, topic=None).first()
     initial = {"title": draft.title, "body": draft.body} if draft else {}
+    if not draft and request.method == "GET" and "ressource" in request.GET:
+        initial = forum_extras.question_about(request.GET["ressource"]) or initial
     form = forms.TopicForm(request.POST or None, initial=initial,
                            session=category.start_policy == StartPolicy.EXPERTS)
     if request.method == "POST" and form.is_valid():
@@ -411,7 +414,7 @@ def notifications(request):
     )
     profile, _created = ForumProfile.objects.get_or_create(member=member)
     return render(request, "forum/notifications.html", _context(
-        request, notifications=items,
+        request, notifications=items, other_notices=notices.latest_for(member.pk),
         preferences_form=forms.PreferencesForm(initial={"email_frequency": profile.email_frequency}),
     ))
 
@@ -430,7 +433,9 @@ def notification_open(request, pk):
 @community_required
 @require_POST
 def notifications_read_all(request):
-    services.mark_notifications_read(_member(request))
+    member = _member(request)
+    services.mark_notifications_read(member)
+    notices.mark_all_read(member.pk)
     return redirect("forum:notifications")
 
 

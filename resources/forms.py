@@ -4,16 +4,19 @@ import re
 from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import cast
+from urllib.parse import urlsplit
 
 from django import forms
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from comcep import antivirus, filecleaning
 from comcep.idempotency import IdempotentFormMixin
 from comcep.models import Region
+from comcep.notifications import site_url
 from resources import conf
-from resources.models import Kind, Public, RegionalAction, Resource, ServiceLevel, Theme
+from resources.models import Kind, LegalVersion, Public, RegionalAction, Resource, ServiceLevel, Theme
 
 
 class FilterForm(forms.Form):
@@ -45,7 +48,7 @@ class FilterForm(forms.Form):
         if data["theme"]:
             queryset = queryset.filter(themes=data["theme"])
         if data["tag"]:
-            queryset = queryset.filter(tags__name__iexact=data["tag"].strip())
+            queryset = queryset.filter(tags__name__folded=data["tag"].strip())
         if data["level"]:
             queryset = queryset.filter(service_level=data["level"])
         if data["public"]:
@@ -291,3 +294,88 @@ def month_bounds(year: int, month: int) -> tuple[datetime, datetime]:
     first = timezone.make_aware(datetime.combine(datetime(year, month, 1).date(), time.min))
     nxt = datetime(year + (month == 12), month % 12 + 1, 1).date()
     return first, timezone.make_aware(datetime.combine(nxt, time.min))
+
+
+# --- The regulatory watch ----------------------------------------------------------------
+
+
+class VersionForm(forms.ModelForm):
+    """A new version of a legal text, by a moderator: its followers are told."""
+
+    official_url = forms.URLField(label=_("Lien officiel"), required=False, assume_scheme="https",
+                                  max_length=500)
+
+    class Meta:
+        model = LegalVersion
+        fields = ["effective_on", "status", "change_summary", "text", "official_url"]
+        widgets = {
+            "effective_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "change_summary": forms.TextInput(),
+            "text": forms.Textarea(attrs={"rows": 8}),
+        }
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("text", "").strip() and not data.get("official_url"):
+            raise forms.ValidationError(
+                _("Donnez le texte de cette version ou son lien officiel."), code="text_or_link")
+        return data
+
+
+def _site_path(value: str) -> str:
+    """An address of this site, kept as its path: the discussion lives in the community."""
+    value = value.strip()
+    if not value:
+        return ""
+    # A backslash or a control character lets a browser read "/\\host" as another site.
+    if "\\" in value or any(ord(c) < 32 for c in value):
+        raise forms.ValidationError(_("Donnez l'adresse d'une discussion de Comcep."), code="foreign")
+    parts = urlsplit(value)
+    site = urlsplit(site_url())
+    if (parts.scheme or parts.netloc) and (parts.scheme, parts.netloc) != (site.scheme, site.netloc):
+        raise forms.ValidationError(_("Donnez l'adresse d'une discussion de Comcep."), code="foreign")
+    if not parts.path.startswith("/") or parts.path.startswith("//"):
+        raise forms.ValidationError(_("Donnez l'adresse d'une discussion de Comcep."), code="foreign")
+    try:
+        resolve(parts.path)
+    except Resolver404:
+        raise forms.ValidationError(_("Cette adresse ne mène à aucune page de Comcep."),
+                                    code="unknown") from None
+    return parts.path + (f"#{parts.fragment}" if parts.fragment else "")
+
+
+class PracticeNoteForm(forms.Form):
+    practice_note = forms.CharField(
+        label=_("Ce qui change pour la pratique du CEP"), required=False, max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}))
+    discussion_url = forms.CharField(
+        label=_("Adresse de la discussion du forum"), required=False, max_length=300,
+        help_text=_("Copiez l'adresse du sujet du forum qui en parle."))
+
+    def clean_discussion_url(self) -> str:
+        return _site_path(self.cleaned_data["discussion_url"])
+
+
+class FollowTagForm(forms.Form):
+    tag = forms.CharField(label=_("Suivre un mot-clé"), max_length=100,
+                          help_text=_("Par exemple : posture, CPF, VAE."))
+
+    def clean_tag(self) -> str:
+        from resources.watch import fold_tag
+
+        tag = fold_tag(self.cleaned_data["tag"])
+        if not tag:
+            raise forms.ValidationError(_("Écrivez un mot-clé."), code="empty")
+        return tag
+
+
+class WatchPreferencesForm(forms.Form):
+    email_each = forms.BooleanField(label=_("Un e-mail à chaque changement de ce que je suis"),
+                                    required=False)
+    weekly_digest = forms.BooleanField(label=_("Le résumé de la veille chaque semaine, par e-mail"),
+                                       required=False)
+
+
+class WatchFilterForm(forms.Form):
+    theme = forms.ModelChoiceField(label=_("Thème"), required=False, queryset=Theme.objects.all(),
+                                   to_field_name="slug", empty_label=_("Tous les thèmes"))

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
-from comcep.models import Region
+from comcep.models import Member, Region
 
 
 class Kind(models.TextChoices):
@@ -391,6 +391,12 @@ class LegalVersion(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                    blank=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Written by an expert or a moderator: what the change means for counsellors' practice.
+    practice_note = models.TextField(_("ce qui change pour la pratique du CEP"), blank=True, max_length=5000)
+    practice_note_by = models.ForeignKey(Member, on_delete=models.SET_NULL, null=True, blank=True,
+                                         related_name="+")
+    # The forum discussion about this version: an address of this site.
+    discussion_url = models.CharField(_("discussion du forum"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["-effective_on", "-pk"]
@@ -404,3 +410,104 @@ class LegalVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.resource.title} ({self.effective_on})"
+
+
+# --- The regulatory watch: who follows what, the changes, what each member is told -----
+
+
+class Follow(models.Model):
+    """A member following a legal text, a theme or a tag: told of what changes there."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="library_follows")
+    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, null=True, blank=True,
+                                 related_name="follows")
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, null=True, blank=True,
+                              related_name="follows")
+    # A tag's name, folded (lower case, no accents): ``#Éthique`` and ``#ethique`` are one.
+    tag = models.CharField(_("mot-clé"), max_length=100, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(resource__isnull=False, theme__isnull=True, tag="")
+                           | Q(resource__isnull=True, theme__isnull=False, tag="")
+                           | (Q(resource__isnull=True, theme__isnull=True) & ~Q(tag=""))),
+                name="follow_one_thing"),
+            models.UniqueConstraint(fields=["member", "resource"], condition=Q(resource__isnull=False),
+                                    name="follow_resource_once"),
+            models.UniqueConstraint(fields=["member", "theme"], condition=Q(theme__isnull=False),
+                                    name="follow_theme_once"),
+            models.UniqueConstraint(fields=["member", "tag"], condition=~Q(tag=""),
+                                    name="follow_tag_once"),
+        ]
+
+
+class ChangeKind(models.TextChoices):
+    NEW_VERSION = "version", _("nouvelle version")
+    EXPIRED = "expired", _("arrivé à échéance")
+    REPEALED = "repealed", _("abrogé")
+    NEW_TEXT = "new_text", _("nouveau texte")
+
+
+class LegalChange(models.Model):
+    """One change of the regulatory watch: listed on the « Veille » page and its feed, and told
+    to the members who follow the text, one of its themes or one of its tags."""
+
+    kind = models.CharField(max_length=10, choices=ChangeKind.choices)
+    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="legal_changes")
+    version = models.ForeignKey(LegalVersion, on_delete=models.CASCADE, null=True, blank=True,
+                                related_name="changes")
+    happened_at = models.DateTimeField(default=timezone.now)
+    # What makes the change one: a second sweep or a double click writes nothing more.
+    key = models.CharField(max_length=80, unique=True)
+    # Set once the followers were given their notices (the sweep hands over those left behind).
+    told_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-happened_at", "-pk"]
+        indexes = [models.Index(fields=["-happened_at"], name="legal_change_recent_idx")]
+
+
+class NoticeKind(models.TextChoices):
+    CHANGE = "change", _("veille juridique")
+    PUBLISHED = "published", _("ressource publiée")
+    DECLINED = "declined", _("ressource refusée")
+    CANCELLED = "cancelled", _("action annulée")
+
+
+class LibraryNotice(models.Model):
+    """What the library tells one member, shown in the notification centre."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="library_notices")
+    kind = models.CharField(max_length=10, choices=NoticeKind.choices)
+    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="+")
+    change = models.ForeignKey(LegalChange, on_delete=models.CASCADE, null=True, blank=True,
+                               related_name="notices")
+    # One notice per member and thing told ("change:12", "review:40", "cancelled:7").
+    key = models.CharField(max_length=80)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    # Set when its email was queued, or once it is known none will be.
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["member", "key"], name="library_notice_once")]
+        indexes = [
+            models.Index(fields=["member", "-created_at"], name="library_notice_member_idx"),
+            models.Index(fields=["member"], condition=Q(read_at=None), name="library_notice_unread_idx"),
+            models.Index(fields=["id"], condition=Q(emailed_at=None), name="library_notice_unsent_idx"),
+        ]
+
+
+class WatchPreferences(models.Model):
+    """How a member hears of the watch, and the private address of their Atom feed."""
+
+    member = models.OneToOneField(Member, on_delete=models.CASCADE, related_name="watch_preferences")
+    email_each = models.BooleanField(_("un e-mail à chaque changement de ce que je suis"), default=True)
+    weekly_digest = models.BooleanField(_("le résumé de la veille chaque semaine"), default=True)
+    last_digest_at = models.DateTimeField(null=True, blank=True)
+    # The secret part of the feed's address; None once revoked (the address then gives 404).
+    feed_token = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)

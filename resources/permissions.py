@@ -121,3 +121,23 @@ def check_see_actions(user) -> None:
 
 def can_save_action(user) -> bool:
     return roles.is_community_member(user)
+
+
+# --- The regulatory watch ------------------------------------------------------------------
+
+
+def can_follow(user) -> bool:
+    """Members follow texts, themes and tags (staff who are not members have no notices)."""
+    return roles.is_community_member(user)
+
+
+def can_add_version(user, resource: Resource) -> bool:
+    """Moderators publish the versions of a published legal text."""
+    return can_moderate(user) and resource.kind == Kind.LEGAL and resource.status == Status.PUBLISHED
+
+
+def can_annotate_version(user, resource: Resource) -> bool:
+    """Experts and moderators say what a version changes for the practice of the CEP."""
+    return (roles.is_community_member(user) and resource.kind == Kind.LEGAL
+            and resource.status == Status.PUBLISHED
+            and (roles.has_role(user, Role.MODERATOR) or roles.has_role(user, Role.EXPERT)))

@@ -22,15 +22,16 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from comcep import antivirus, filecleaning, images, jobs, storage
+from comcep import antivirus, filecleaning, identity, images, jobs, storage
 from comcep.audit import record
 from comcep.notifications import queue_email
-from resources import conf, permissions, transcoding
+from resources import conf, permissions, transcoding, watch
 from resources.models import (
     Caption,
     Chapter,
     Kind,
     LegalVersion,
+    NoticeKind,
     RegionalAction,
     Resource,
     ResourceEvent,
@@ -86,8 +87,9 @@ def propose_resource(resource: Resource, *, actor, tags: Iterable[str] = (), the
     resource.save()
     set_labels(resource, tags=tags, themes=themes)
     ResourceEvent.objects.create(resource=resource, to_status=Status.PROPOSED, actor=actor)
-    if permissions.can_moderate(actor):
-        _move(resource, Status.PUBLISHED, actor=actor, allowed_from=[Status.PROPOSED])
+    if permissions.can_moderate(actor) and _move(resource, Status.PUBLISHED, actor=actor,
+                                                 allowed_from=[Status.PROPOSED]):
+        watch.text_published(resource)
     return resource
 
 
@@ -109,6 +111,12 @@ def _review(resource: Resource, to: str, *, actor, allowed_from: Iterable[str], 
     if proposer is not None and proposer.pk != actor.pk:
         queue_email(template=email, to=proposer,
                     context={"resource": resource, "reason": reason})
+        member = identity.member_of(proposer)
+        kind = NoticeKind.PUBLISHED if to == Status.PUBLISHED else NoticeKind.DECLINED
+        watch.notify(member.pk if member else None, kind, resource,
+                     key=f"review:{resource.events.latest('pk').pk}")
+    if to == Status.PUBLISHED:
+        watch.text_published(resource)
     return True
 
 
@@ -300,6 +308,9 @@ def cancel_action(action: RegionalAction, *, actor, reason: str = "") -> bool:
         if saved.user.is_active:
             queue_email(template="resources_action_cancelled", to=saved.user,
                         context={"action": action, "resource": action.resource})
+            member = identity.member_of(saved.user)
+            watch.notify(member.pk if member else None, NoticeKind.CANCELLED, action.resource,
+                         key=f"cancelled:{action.pk}")
     return True
 
 

@@ -42,3 +42,31 @@ def _resume_on_start(sender=None, **kwargs) -> None:
         resume_stalled_videos.delay()
     except Exception:  # a broker hiccup here must not stop the worker; beat sweeps later
         logger.warning("Could not queue the sweep of stalled videos at worker start")
+
+
+@shared_task
+def tell_followers(change_id: int) -> tuple[int, int]:
+    """Write the notices of one change of the watch and queue their emails (idempotent)."""
+    from resources import watch
+
+    return watch.tell_followers(change_id)
+
+
+@shared_task
+def sweep_watch() -> int:
+    """Daily: write the legal texts past their date, and tell the followers left untold."""
+    from resources import watch
+
+    watch.record_expired_texts()
+    ids = watch.untold_change_ids()
+    for change_id in ids:
+        tell_followers.delay(change_id)
+    return len(ids)
+
+
+@shared_task
+def send_watch_digests() -> int:
+    """Weekly: each follower's changes of the week in one email."""
+    from resources import watch
+
+    return watch.send_digests()

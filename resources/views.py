@@ -10,13 +10,15 @@ from pathlib import Path, PurePosixPath
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadhandler import StopUpload, TemporaryFileUploadHandler
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
@@ -28,7 +30,7 @@ from comcep.notifications import absolute_url
 from comcep.permissions import community_required, role_required
 from comcep.roles import Role
 from comcep.storage import StoredFile
-from resources import conf, ics, permissions, services
+from resources import conf, ics, permissions, services, watch
 from resources.forms import (
     ActionForm,
     CancelActionForm,
@@ -36,21 +38,29 @@ from resources.forms import (
     ChaptersForm,
     DeclineForm,
     FilterForm,
+    FollowTagForm,
+    PracticeNoteForm,
     ProposalForm,
     ResourceForm,
+    VersionForm,
     VideoUploadForm,
+    WatchFilterForm,
+    WatchPreferencesForm,
     WithdrawForm,
     month_bounds,
 )
 from resources.models import (
+    Follow,
     Kind,
     LegalVersion,
     RegionalAction,
     Resource,
     SavedAction,
     Status,
+    Theme,
     Video,
     VideoRendition,
+    WatchPreferences,
 )
 
 PAGE_SIZE = 20
@@ -108,9 +118,17 @@ def resource_detail(request, pk: int, start: int | None = None):
     saved = action is not None and SavedAction.objects.filter(action=action,
                                                               user=request.user).exists()
     can_edit = permissions.can_edit(request.user, resource)
+    member = identity.member_of(request.user)
+    is_legal = resource.kind == Kind.LEGAL
     return render(request, "resources/detail.html", {
         "resource": resource, "video": video, "action": action, "saved": saved,
-        "legal_versions": list(resource.legal_versions.all()) if resource.kind == Kind.LEGAL else [],
+        "can_follow": is_legal and member is not None and permissions.can_follow(request.user),
+        "following": is_legal and member is not None
+        and Follow.objects.filter(member=member, resource=resource).exists(),
+        "can_add_version": permissions.can_add_version(request.user, resource),
+        "can_annotate": permissions.can_annotate_version(request.user, resource),
+        "legal_versions": (list(resource.legal_versions.select_related("practice_note_by"))
+                           if is_legal else []),
         "can_save": permissions.can_save_action(request.user),
         "can_edit": can_edit, "can_moderate": permissions.can_moderate(request.user),
         "can_publish": permissions.can_publish(request.user, resource),
@@ -593,3 +611,156 @@ def action_cancel(request, pk: int):
         return redirect("resources:actions_manage")
     return render(request, "resources/action_cancel.html", {"form": form, "action": action})
 
+
+
+# --- The regulatory watch ----------------------------------------------------------------
+
+
+def _follower(request):
+    if not permissions.can_follow(request.user):
+        raise Http404
+    return identity.member_of(request.user)
+
+
+@community_required
+@require_POST
+def follow_text(request, pk: int):
+    """Follow a legal text (or stop following it), from its page."""
+    resource = _resource_for(request.user, pk)
+    member = _follower(request)
+    if resource.kind != Kind.LEGAL or not resource.is_published:
+        raise Http404
+    if request.POST.get("action") == "unfollow":
+        Follow.objects.filter(member=member, resource=resource).delete()
+        messages.success(request, _("Vous ne suivez plus ce texte."))
+    else:
+        watch.follow(member, resource=resource)
+        messages.success(request, _("Vous suivez ce texte : chaque changement vous sera signalé."))
+    return redirect(resource)
+
+
+@community_required
+@require_POST
+def follow_theme(request, slug: str):
+    theme = get_object_or_404(Theme, slug=slug)
+    watch.follow(_follower(request), theme=theme)
+    messages.success(request, _("Vous suivez le thème « %(name)s ».") % {"name": theme.name})
+    return redirect("resources:watch")
+
+
+@community_required
+@require_POST
+def unfollow(request, pk: int):
+    if not watch.unfollow(_follower(request), pk):
+        raise Http404
+    messages.success(request, _("Vous ne le suivez plus."))
+    return redirect("resources:watch")
+
+
+@community_required
+def watch_page(request):
+    """« Veille » : the latest changes of the legal texts, by theme; what the member follows,
+    how they are told, and the private address of their feed."""
+    member = _follower(request)
+    filters = WatchFilterForm(request.GET or None)
+    theme = filters.cleaned_data["theme"] if filters.is_valid() else None
+    tag_form = FollowTagForm(prefix="tag")
+    prefs = watch.preferences_of(member)
+    prefs_form = WatchPreferencesForm(initial={"email_each": prefs.email_each,
+                                               "weekly_digest": prefs.weekly_digest})
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "new_feed":
+            watch.new_feed_token(member)
+            messages.success(request, _("Une nouvelle adresse de flux est créée ; "
+                                        "l'ancienne ne fonctionne plus."))
+            return redirect("resources:watch")
+        if action == "revoke_feed":
+            watch.revoke_feed_token(member)
+            messages.success(request, _("L'adresse de votre flux ne fonctionne plus."))
+            return redirect("resources:watch")
+        if action == "tag":
+            tag_form = FollowTagForm(request.POST, prefix="tag")
+            if tag_form.is_valid():
+                watch.follow(member, tag=tag_form.cleaned_data["tag"])
+                messages.success(request, _("Vous suivez le mot-clé #%(tag)s.")
+                                 % {"tag": tag_form.cleaned_data["tag"]})
+                return redirect("resources:watch")
+        else:
+            prefs_form = WatchPreferencesForm(request.POST)
+            if prefs_form.is_valid():
+                watch.set_preferences(member, **prefs_form.cleaned_data)
+                messages.success(request, _("Vos préférences sont enregistrées."))
+                return redirect("resources:watch")
+    follows = watch.follows_of(member)
+    followed_themes = {f.theme_id for f in follows if f.theme_id}
+    feed_url = (absolute_url(reverse("resources:watch_feed", args=[prefs.feed_token]))
+                if prefs.feed_token else "")
+    return render(request, "resources/watch.html", {
+        "changes": watch.latest_changes(theme=theme), "filters": filters, "theme": theme,
+        "follows": follows, "themes": [t for t in Theme.objects.all() if t.pk not in followed_themes],
+        "tag_form": tag_form, "prefs_form": prefs_form, "feed_url": feed_url,
+    })
+
+
+def watch_feed(request, token: str):
+    """The watch as an Atom feed. No session: feed readers fetch it by its address, whose token
+    the member may revoke (then 404)."""
+    prefs = (WatchPreferences.objects.select_related("member").filter(feed_token=token).first()
+             if token else None)
+    if prefs is None or not identity.is_active(prefs.member):
+        raise Http404
+    theme = Theme.objects.filter(slug=request.GET.get("theme", "")).first()
+    feed = Atom1Feed(title=_("Comcep — veille juridique"), link=absolute_url(reverse("resources:watch")),
+                     description=_("Les derniers changements des textes juridiques."), language="fr")
+    for change in watch.latest_changes(theme=theme):
+        url = absolute_url(reverse("resources:detail", args=[change.resource_id]))
+        summary = change.version.change_summary if change.version else change.resource.summary
+        feed.add_item(title=f"{change.get_kind_display()} — {change.resource.title}", link=url,
+                      description=summary, pubdate=change.happened_at, updateddate=change.happened_at,
+                      unique_id=f"{url}#change-{change.pk}")
+    return HttpResponse(feed.writeString("utf-8"), content_type="application/atom+xml; charset=utf-8")
+
+
+@community_required
+def notice_open(request, pk: int):
+    """A notice of the notification centre: marked read, then its resource."""
+    member = identity.member_of(request.user)
+    notice = watch.open_notice(member, pk)
+    if notice is None:
+        raise Http404
+    url = reverse("resources:detail", args=[notice.resource_id])
+    if notice.change is not None and notice.change.version_id:
+        url += f"#version-{notice.change.version_id}"
+    return redirect(url)
+
+
+@community_required
+def add_version(request, pk: int):
+    resource = _resource_for(request.user, pk)
+    if not permissions.can_add_version(request.user, resource):
+        raise PermissionDenied
+    form = VersionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        watch.add_version(resource, form.save(commit=False), actor=request.user)
+        messages.success(request, _("La version est publiée ; celles et ceux qui suivent le texte "
+                                    "sont prévenus."))
+        return redirect(resource)
+    return render(request, "resources/version_form.html", {"resource": resource, "form": form})
+
+
+@community_required
+def version_note(request, pk: int, version_pk: int):
+    """An expert or a moderator says what a version changes for the CEP, and links its discussion."""
+    resource = _resource_for(request.user, pk)
+    version = get_object_or_404(LegalVersion, pk=version_pk, resource=resource)
+    if not permissions.can_annotate_version(request.user, resource):
+        raise PermissionDenied
+    form = PracticeNoteForm(request.POST or None, initial={
+        "practice_note": version.practice_note, "discussion_url": version.discussion_url})
+    if request.method == "POST" and form.is_valid():
+        watch.annotate_version(version, actor=identity.member_of(request.user), **form.cleaned_data)
+        messages.success(request, _("La note est enregistrée."))
+        return redirect(f"{resource.get_absolute_url()}#version-{version.pk}")
+    return render(request, "resources/version_note.html", {"resource": resource, "version": version,
+                                                           "form": form})

@@ -36,9 +36,9 @@ def practices(reference_data):
 
 
 def own_file(user, content=b"mes notes"):
-    f = PrivateFile(owner=user, name="Entretien Dupont.txt", size=len(content),
+    f = PrivateFile(owner=user, name="Entretien Zéphyrine.txt", size=len(content),
                     mime_type="text/plain", kind="document")
-    f.file.save("Entretien Dupont.txt", ContentFile(content), save=False)
+    f.file.save("Entretien Zéphyrine.txt", ContentFile(content), save=False)
     f.save()
     return f
 
