@@ -175,4 +175,44 @@ def seed(accounts: DemoAccounts) -> None:
             services.propose_resource(proposal, actor=accounts.members[0], tags=["outils"],
                                       themes=[themes["posture"]])
         _actions(accounts, themes)
+        _watch(accounts)
     _videos(accounts, themes)
+
+
+def _watch(accounts: DemoAccounts) -> None:
+    """The CEP's article in the Code du travail gets two versions, the newer one annotated by
+    the expert, and the first member follows it (idempotent: a version is found by its date)."""
+    from comcep.identity import member_of
+    from resources import watch
+    from resources.models import LegalVersion, VersionStatus
+
+    text = Resource.objects.filter(
+        title="Le conseil en évolution professionnelle dans le Code du travail").first()
+    if text is None:
+        return
+    versions = [
+        (date(2014, 3, 5), VersionStatus.REPEALED, "Création du conseil en évolution professionnelle "
+         "par la loi du 5 mars 2014.", "Toute personne peut bénéficier tout au long de sa vie "
+         "professionnelle d'un conseil en évolution professionnelle, dont l'objectif est de favoriser "
+         "l'évolution et la sécurisation de son parcours professionnel."),
+        (date(2019, 1, 1), VersionStatus.IN_FORCE, "La loi « Avenir professionnel » confie le CEP des "
+         "actifs occupés à des opérateurs régionaux choisis par France compétences.",
+         "Toute personne peut bénéficier tout au long de sa vie professionnelle d'un conseil en "
+         "évolution professionnelle, dont l'objectif est de favoriser l'évolution et la sécurisation "
+         "de son parcours professionnel. Ce conseil gratuit est mis en œuvre dans le cadre du service "
+         "public régional de l'orientation."),
+    ]
+    for effective_on, status, summary, body in versions:
+        if not LegalVersion.objects.filter(resource=text, effective_on=effective_on).exists():
+            watch.add_version(text, LegalVersion(effective_on=effective_on, status=status,
+                                                 change_summary=summary, text=body),
+                              actor=accounts.moderator)
+    latest = LegalVersion.objects.filter(resource=text).order_by("-effective_on").first()
+    if latest is not None and not latest.practice_note:
+        watch.annotate_version(latest, actor=member_of(accounts.expert), discussion_url="",
+                               practice_note="Le premier entretien rappelle la gratuité et la "
+                               "confidentialité du conseil, et l'opérateur compétent selon la situation.")
+    if accounts.members:
+        member = member_of(accounts.members[0])
+        if member is not None:
+            watch.follow(member, resource=text)
