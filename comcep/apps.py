@@ -7,10 +7,11 @@ class ComcepConfig(AppConfig):
     verbose_name = _("Comcep")
 
     def ready(self) -> None:
-        from comcep import navigation, signals
+        from comcep import navigation, search, signals
         from comcep.roles import Role
 
         signals.connect_group_changes()
+        search.register_lookups()  # ``__folded``: accent- and case-insensitive equality
         from django.contrib.auth.signals import user_logged_in
 
         from comcep import legal

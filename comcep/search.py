@@ -8,7 +8,7 @@ configuration, so "evaluation" finds "évaluation" on any PostgreSQL.
 from __future__ import annotations
 
 from django.contrib.postgres.search import SearchQuery
-from django.db.models import Func, TextField, Value
+from django.db.models import CharField, Func, Lookup, TextField, Value
 
 SEARCH_CONFIG = "public.french_unaccent"
 MAX_QUERY_LENGTH = 200
@@ -17,6 +17,37 @@ MAX_QUERY_LENGTH = 200
 class Unaccent(Func):
     function = "public.comcep_unaccent"
     output_field = TextField()
+
+
+class Folded(Func):
+    """An expression without accents nor capitals, as ``comcep_unaccent`` folds the documents."""
+
+    template = "lower(public.comcep_unaccent(%(expressions)s))"
+    output_field = TextField()
+
+
+class FoldedExact(Lookup):
+    """``field__folded="ethique"``: equal once accents and capitals are folded on both sides, so
+    a search for ``ethique`` or ``ÉTHIQUE`` finds the tag ``éthique`` (registered on text
+    fields by ``register_lookups``)."""
+
+    lookup_name = "folded"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return (f"lower(public.comcep_unaccent({lhs})) = lower(public.comcep_unaccent({rhs}))",
+                [*lhs_params, *rhs_params])
+
+
+def register_lookups() -> None:
+    CharField.register_lookup(FoldedExact)
+    TextField.register_lookup(FoldedExact)
+
+
+def clean_tag(text: str) -> str:
+    """A tag as a person types it: ``#Éthique`` is the tag ``Éthique``."""
+    return clean_query(text).lstrip("#").strip()
 
 
 def clean_query(text: str) -> str:

@@ -11,6 +11,11 @@ popular search is ranked once a minute, not once a reader. What a result shows i
 every time, hidden posts left out: a post hidden, masked or erased leaves the results at once;
 only a new post waits up to RANKING_SECONDS to appear.
 
+A topic's tags count as words of its first post: « ethique » finds the topic tagged #éthique,
+ranked before the posts that only say the word (TAG_BOOST). The topics whose tags answer the
+query are picked inside the ranking's statement (an array the planner computes once, which the
+index on a post's topic and number then serves), so a search runs no more queries for them.
+
 Highlighting: ``ts_headline`` runs on the folded text (so "evaluation" lights
 up "évaluation"), then the excerpt is mapped back onto the original text so
 the reader sees the accents.
@@ -23,19 +28,30 @@ import importlib
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from functools import cache, lru_cache
+from functools import cache, lru_cache, reduce
+from operator import or_
 from typing import NamedTuple
 
-from django.contrib.postgres.search import SearchRank
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.aggregates import StringAgg
+from django.contrib.postgres.expressions import ArraySubquery
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    SearchVectorExact,
+    SearchVectorField,
+)
 from django.core.cache import cache as shared_cache
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import BooleanField, Case, F, FloatField, Func, OuterRef, Q, Subquery, Value, When
+from django.db.models.expressions import CombinedExpression, Expression
 from django.utils import timezone
 from django.utils.html import escape
 
 from comcep.cache import db_scoped_key
 from comcep.models import Member
-from comcep.search import SEARCH_CONFIG, clean_query, french_query
+from comcep.search import SEARCH_CONFIG, Unaccent, clean_query, clean_tag, french_query
 from forum import permissions
 from forum.models import Category, Post, Topic
 
@@ -48,6 +64,11 @@ RECENCY_WINDOWS = (31, None)
 ENOUGH_CANDIDATES = 40
 # How long the ranking of a query is reused (see the module's docstring).
 RANKING_SECONDS = 60
+# What a topic's first post gains in rank when the topic's tags answer the query: more than any
+# text match, so a topic tagged with the words searched comes first.
+TAG_BOOST = 1.0
+# The words of a query looked for among the tags, at most.
+TAG_WORDS = 8
 # Match markers for ts_headline: control characters, which posts never keep (forms strip them).
 START, STOP = "\x02", "\x03"
 
@@ -116,9 +137,57 @@ def search_posts(filters: Filters, *, limit: int = 20) -> list[SearchResult]:
         return results
 
 
+class _IsAnyOf(Func):
+    """``column = ANY(ARRAY(SELECT …))``: an array PostgreSQL computes once and answers from the
+    column's index (``IN (SELECT …)`` would be a subplan, which a BitmapOr cannot use)."""
+
+    arg_joiner = " = ANY("
+    template = "%(expressions)s)"
+    output_field = BooleanField()
+
+
+def tag_words(q: str) -> list[str]:
+    """The words of a query that a tag may be: not an excluded word (-mot), nor the OR operator."""
+    words = []
+    for token in clean_query(q).split():
+        word = token.strip('"()#')
+        if token.startswith("-") or not word or word.lower() == "or":
+            continue
+        words.append(word)
+    return words[:TAG_WORDS]
+
+
+def tagged_first_posts(q: str, query) -> Q | None:
+    """The first posts that answer ``query`` once their topic's tags are taken as words of theirs
+    (folded as the texts are: « ethique » finds #éthique), among the topics with a tag carrying
+    one of its words; None when the query has no word a tag could be."""
+    from taggit.models import Tag, TaggedItem
+
+    words = tag_words(q)
+    if not words:
+        return None
+    topic_type = ContentType.objects.get_for_model(Topic).pk
+    any_word = reduce(or_, (SearchQuery(Unaccent(Value(word)), config=SEARCH_CONFIG) for word in words))
+    # The tags that carry one of the words (a small table), and the topics they tag.
+    tags = (Tag.objects.annotate(words=SearchVector(Unaccent("name"), config=SEARCH_CONFIG))
+            .filter(words=any_word).values("pk"))
+    topics = TaggedItem.objects.filter(content_type_id=topic_type, tag_id__in=tags).values("object_id")
+    # Those topics' first posts, with every tag of their topic, answer the whole query.
+    tag_vector = Subquery(
+        TaggedItem.objects.filter(content_type_id=topic_type, object_id=OuterRef("topic_id"))
+        .values("object_id")
+        .annotate(words=SearchVector(Unaccent(StringAgg("tag__name", " ")), config=SEARCH_CONFIG))
+        .values("words"), output_field=SearchVectorField())
+    with_tags = CombinedExpression(F("search_vector"), "||", tag_vector, output_field=SearchVectorField())
+    return (Q(number=1) & Q(_IsAnyOf(F("topic_id"), ArraySubquery(topics)))
+            & Q(SearchVectorExact(with_tags, query)))
+
+
 def _search_posts(filters: Filters, *, limit: int) -> list[SearchResult]:
     query = french_query(filters.q)
-    base = permissions.filter_searchable_posts(Post.objects.filter(search_vector=query))
+    by_tags = tagged_first_posts(filters.q, query)
+    matching = Q(search_vector=query) if by_tags is None else Q(search_vector=query) | by_tags
+    base = permissions.filter_searchable_posts(Post.objects.filter(matching))
     if filters.category:
         # The caller checked the reader may read it (forms.SearchForm): the ranking, shared by
         # the readers of this category, is then theirs alone.
@@ -126,8 +195,9 @@ def _search_posts(filters: Filters, *, limit: int) -> list[SearchResult]:
     else:
         # Everywhere: the public forum. A members-only category is searched on its own.
         base = base.filter(topic__category__members_only=False)
-    if filters.tag:
-        base = base.filter(topic__tags__name__iexact=filters.tag)
+    if clean_tag(filters.tag):
+        # Accents and capitals folded (comcep.search.FoldedExact): « ethique » is #éthique.
+        base = base.filter(topic__tags__name__folded=clean_tag(filters.tag))
     if filters.author:
         from comcep.pseudonyms import key
 
@@ -141,7 +211,7 @@ def _search_posts(filters: Filters, *, limit: int) -> list[SearchResult]:
     ranking_key = db_scoped_key("forum:search-ranking", hashlib.sha256(asked.encode()).hexdigest())
     ranks: dict[int, float] | None = shared_cache.get(ranking_key)
     if ranks is None:
-        ranks = _ranking(base, query, filters, limit)
+        ranks = _ranking(base, query, filters, limit, by_tags)
         shared_cache.set(ranking_key, ranks, RANKING_SECONDS)
     if not ranks:
         return []
@@ -152,10 +222,10 @@ def _search_posts(filters: Filters, *, limit: int) -> list[SearchResult]:
     return _display(rows, ranks, filters)
 
 
-def _ranking(base, query, filters: Filters, limit: int) -> dict[int, float]:
+def _ranking(base, query, filters: Filters, limit: int, by_tags: Q | None = None) -> dict[int, float]:
     """The best ``limit`` matching posts by rank, newest first among equals: {post id: rank}."""
     # Compiled once for every window: the window's start is the one parameter that changes.
-    sql, params = _rank_sql(base.filter(created_at__gte=_EVERYTHING), query)
+    sql, params = _rank_sql(base.filter(created_at__gte=_EVERYTHING), query, by_tags)
     at = next(index for index, value in enumerate(params) if value == _EVERYTHING)
     ranks: dict[int, float] = {}
     for days in (None,) if filters.since or filters.until else RECENCY_WINDOWS:
@@ -197,14 +267,18 @@ def _results_sql() -> str:
     )
 
 
-def _rank_sql(matching, query) -> tuple[str, list]:
+def _rank_sql(matching, query, by_tags: Q | None = None) -> tuple[str, list]:
     """The statement that ranks the RANK_WINDOW newest ``matching`` posts, keeping the best.
 
     The newest matches are ranked as they are picked (their vectors are read once), then
     ordered by the database. The filters are composed by the ORM; the outer query, which
     the ORM cannot write over a sliced queryset, is written here.
     """
-    newest = (matching.annotate(rank=SearchRank(F("search_vector"), query))
+    rank: Expression = SearchRank(F("search_vector"), query)
+    if by_tags is not None:
+        rank = rank + Case(When(by_tags, then=Value(TAG_BOOST)), default=Value(0.0),
+                           output_field=FloatField())
+    newest = (matching.annotate(rank=rank)
               .order_by("-created_at").values("pk", "rank", "created_at")[:RANK_WINDOW])
     sql, params = newest.query.sql_with_params()
     return (f"SELECT newest.pk, newest.rank, count(*) OVER () FROM ({sql}) newest "
