@@ -2,8 +2,8 @@
 may be stopped, through the real gunicorn, a real Celery worker (with beat) and the outbox.
 
 Each simulated member, in its own thread, opens category lists, topic pages, the French
-search and the notifications page one after the other (half a second apart on average,
-``--think``), and posts a reply every 30 seconds.
+search, the notifications page and the community home one after the other (half a second
+apart on average, ``--think``), and posts a reply every 30 seconds.
 Every member wants an email at each notification, so replies produce emails. With
 ``--redis-outage``, the Redis server the site uses as its cache, session cache and broker
 (started here, on a port of its own) is killed for the middle third of the run and then
@@ -277,8 +277,10 @@ class Member(threading.Thread):
                 self.request("topic page", "GET", f"/forum/sujet/{self.rng.choice(self.topics)}/?page=1")
             elif roll < 0.85:
                 self.request("search", "GET", f"/forum/recherche/?q={quote(self.rng.choice(SEARCHES))}")
-            else:
+            elif roll < 0.93:
                 self.request("notifications", "GET", "/forum/notifications/")
+            else:
+                self.request("community home", "GET", "/communaute/")
 
 
 def percentile(values: list[float], fraction: float) -> float:
