@@ -29,11 +29,11 @@ from __future__ import annotations
 
 import argparse
 import inspect
-import itertools
 import random
 import statistics
 import sys
 import time
+import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -224,8 +224,10 @@ def main() -> None:
     # the steps' revision is read again, the weeks over are not.
     from stats import queries
 
-    kept_revision, steps = queries.steps_revision, itertools.count()
-    queries.steps_revision = lambda: f"{kept_revision()}-bench-{next(steps)}"
+    # A revision never seen before (the cache outlives a run: a counter would meet the keys
+    # of the previous one).
+    kept_revision = queries.steps_revision
+    queries.steps_revision = lambda: f"{kept_revision()}-bench-{uuid.uuid4().hex}"
     for name, render in pages.items():
         measure(f"{name}, after a new application step", render)
     queries.steps_revision = kept_revision

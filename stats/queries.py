@@ -17,6 +17,7 @@ which costs more than it saves on queries of a few hundred milliseconds.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -116,25 +117,34 @@ STAGE_ACTIONS = {
 }
 
 
+# Each step of interest sets the bits of the stages it shows reached; an application's stages
+# are the OR of its steps' bits (one aggregate a step, on those steps only).
+STAGE_BITS = {stage: 1 << n for n, stage in enumerate(STAGE_ACTIONS)}
+ACTION_MARKS = {action: sum(bit for stage, bit in STAGE_BITS.items() if action in STAGE_ACTIONS[stage])
+                for action in dict.fromkeys(itertools.chain(*STAGE_ACTIONS.values()))}
+
+
 def funnel() -> list[FunnelRow]:
     """Applications by operator and region at each stage they reached, read from the events (an
     application admitted after an appeal counts as applied, confirmed, refused, appealed,
     overturned and admitted). One query (each application's stages first, then their counts),
     kept under the steps' revision."""
     def compute() -> list[tuple]:
-        reached = ", ".join(f"bool_or(action = ANY(%s)) AS {stage}" for stage in STAGE_ACTIONS)
-        counted = ", ".join(f"count(*) FILTER (WHERE e.{stage}) AS {stage}" for stage in STAGE_ACTIONS)
+        cases = " ".join("WHEN %s THEN %s" for _ in ACTION_MARKS)
+        counted = ", ".join(f"count(*) FILTER (WHERE e.reached & {bit} <> 0) AS {stage}"
+                            for stage, bit in STAGE_BITS.items())
         return _rows(f"""
             SELECT o.name, r.name, s.applied, {", ".join(f"s.{stage}" for stage in STAGE_ACTIONS)}
             FROM (SELECT a.operator_id, a.region_id, count(*) AS applied, {counted}
                   FROM {Application._meta.db_table} a
-                  LEFT JOIN (SELECT application_id, {reached}
-                             FROM {ApplicationEvent._meta.db_table} GROUP BY application_id) e
+                  LEFT JOIN (SELECT application_id, bit_or(CASE action {cases} END) AS reached
+                             FROM {ApplicationEvent._meta.db_table} WHERE action = ANY(%s)
+                             GROUP BY application_id) e
                          ON e.application_id = a.id
                   GROUP BY a.operator_id, a.region_id) s
             JOIN {Operator._meta.db_table} o ON o.id = s.operator_id
             JOIN {Region._meta.db_table} r ON r.id = s.region_id
-            ORDER BY o.name, r.name""", [list(actions) for actions in STAGE_ACTIONS.values()])
+            ORDER BY o.name, r.name""", [*itertools.chain(*ACTION_MARKS.items()), list(ACTION_MARKS)])
 
     rows = _kept("funnel", steps_revision(), compute)
     return [FunnelRow(operator, region, dict(zip(FUNNEL_STAGES, counts, strict=True)))
@@ -151,7 +161,8 @@ class DecisionTimes:
 def decision_times() -> DecisionTimes:
     """Time from reaching the operator's queue (the application's last step into « pending »
     at or before the decision) to the operator's decision. One query, in one pass over the
-    steps in each application's order, kept under the steps' revision."""
+    steps into the queue and the decisions in each application's order, kept under the steps'
+    revision."""
     def compute() -> tuple:
         return _rows(f"""
             SELECT count(*), percentile_cont(0.5) WITHIN GROUP (ORDER BY waited),
@@ -159,8 +170,9 @@ def decision_times() -> DecisionTimes:
             FROM (SELECT action, extract(epoch FROM created_at - max(created_at)
                          FILTER (WHERE to_status = %s) OVER (PARTITION BY application_id
                                                              ORDER BY created_at)) AS waited
-                  FROM {ApplicationEvent._meta.db_table}) steps
-            WHERE action IN ('approve', 'refuse')""", [Status.PENDING])[0]
+                  FROM {ApplicationEvent._meta.db_table}
+                  WHERE to_status = %s OR action IN ('approve', 'refuse')) steps
+            WHERE action IN ('approve', 'refuse')""", [Status.PENDING, Status.PENDING])[0]
 
     decisions, median, p90 = _kept("decisions", steps_revision(), compute)
 

@@ -46,9 +46,11 @@ def test_the_funnel_and_the_decisions_count_each_application_at_every_stage_it_r
 
     for _ in range(10):
         make_application(status=Status.REFUSED, manager=oscar)
+    for _ in range(10):  # refused, appealed, overturned (admitted), then their membership ended
+        make_application(status=Status.ENDED, manager=oscar, platform_manager=paula)
 
-    assert _table(client, "entonnoir")["Apec · Pays de la Loire"] == ["32", "32", "12", "20", "10", "0"]
-    assert _table(client, "delais")["Décisions des opérateurs"] == ["32"]
+    assert _table(client, "entonnoir")["Apec · Pays de la Loire"] == ["42", "42", "22", "30", "20", "10"]
+    assert _table(client, "delais")["Décisions des opérateurs"] == ["42"]
 
 
 def test_a_closed_account_leaves_the_members_of_its_region_at_the_next_reading(client_for, paula,
