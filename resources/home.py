@@ -7,7 +7,8 @@ state (each move writes a ``ResourceEvent``). The actions are those of the membe
 read per request in one query (a cancellation is seen at once).
 
 The reserved slot ``comcep.home.LEGAL_CHANGES`` is the library's too: the latest changes of its
-regulatory watch go there.
+regulatory watch, the same for every member, kept under the watch's own generation, which moves
+when a change is written or a version edited.
 """
 
 from __future__ import annotations
@@ -20,9 +21,11 @@ from django.utils import timezone
 
 from comcep import home
 from comcep.models import Member
-from resources.models import Kind, RegionalAction, Resource, ResourceEvent, Status
+from resources.models import Kind, LegalChange, LegalVersion, RegionalAction, Resource, ResourceEvent, Status
 
 GENERATION = "library"
+WATCH_GENERATION = "watch"
+LEGAL_CHANGES_COUNT = 5
 NEW_COUNT = 5
 ACTIONS_COUNT = 4
 
@@ -60,14 +63,47 @@ def region_actions(request, member: Member) -> dict:
     return {"actions": list(actions[:ACTIONS_COUNT]), "own_region": bool(member.region_id)}
 
 
+class LegalChangeRow(NamedTuple):
+    resource_id: int
+    version_id: int | None
+    title: str
+    kind: str  # its label
+    happened_at: datetime
+    summary: str
+
+
+def _build_legal_changes() -> list[LegalChangeRow]:
+    from resources import watch
+
+    return [LegalChangeRow(change.resource_id, change.version_id, change.resource.title,
+                           str(change.get_kind_display()), change.happened_at,
+                           change.version.change_summary if change.version else "")
+            for change in watch.latest_changes(limit=LEGAL_CHANGES_COUNT)]
+
+
+def legal_changes() -> dict | None:
+    rows = home.cached(("watch-latest", home.generation(WATCH_GENERATION), home.generation(GENERATION),
+                        LEGAL_CHANGES_COUNT), _build_legal_changes)
+    return {"changes": rows} if rows else None
+
+
 def _library_changed(sender, **kwargs) -> None:
     home.bump(GENERATION)
+
+
+def _watch_changed(sender, **kwargs) -> None:
+    home.bump(WATCH_GENERATION)
 
 
 def register() -> None:
     home.register("library", rank=30, template="resources/home_new_resources.html", shared=new_resources)
     home.register("regional actions", rank=25, template="resources/home_actions.html",
                   context=region_actions)
+    home.register(home.LEGAL_CHANGES, rank=home.LEGAL_CHANGES_RANK,
+                  template="resources/home_legal_changes.html", shared=legal_changes)
     for model in (Resource, ResourceEvent):
         post_save.connect(_library_changed, sender=model, dispatch_uid=f"home-{model.__name__}-saved")
         post_delete.connect(_library_changed, sender=model, dispatch_uid=f"home-{model.__name__}-deleted")
+    for model in (LegalChange, LegalVersion):
+        post_save.connect(_watch_changed, sender=model, dispatch_uid=f"home-{model.__name__}-saved")
+        post_delete.connect(_watch_changed, sender=model, dispatch_uid=f"home-{model.__name__}-deleted")

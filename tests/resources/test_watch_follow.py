@@ -384,3 +384,18 @@ def test_closing_the_account_takes_the_watch_with_it(client_for, reference_data,
             registration.erase(leaving, keep_posts=True)
     assert not Follow.objects.filter(member=leaving.member).exists()
     assert not WatchPreferences.objects.filter(feed_token=token).exists()
+
+
+def test_the_community_home_shows_the_latest_legal_changes_as_soon_as_they_happen(client_for, alice, mod,
+                                                                                   legal_text):
+    as_alice = client_for(alice)
+    assert 'id="home-watch-title"' not in as_alice.get(reverse("community")).content.decode()
+    new_version(client_for(mod), legal_text, summary="Délai de carence supprimé.")
+    home = as_alice.get(reverse("community")).content.decode()
+    assert 'id="home-watch-title"' in home and "La démission-reconversion" in home
+    assert "Délai de carence supprimé." in home
+    new_version(client_for(mod), legal_text, summary="Un second changement.", effective_on="2028-01-01")
+    assert "Un second changement." in as_alice.get(reverse("community")).content.decode()
+    # A text taken out of the library leaves the home with its changes.
+    services.withdraw_resource(legal_text, actor=mod, reason="Doublon")
+    assert "La démission-reconversion" not in as_alice.get(reverse("community")).content.decode()
