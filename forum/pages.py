@@ -42,7 +42,7 @@ local_copies = LocalCopies(size=200)
 # Bump when the markup built here changes: pages cached by the previous release are then
 # left to expire instead of being served. The shape of the cached tuples is in the key too,
 # so that a release that changes them never unpickles the old ones.
-MARKUP_VERSION = 5
+MARKUP_VERSION = 6
 
 
 @cache
@@ -192,9 +192,9 @@ def _build_post_views(topic: Topic, page: int) -> list[PostView]:
     # The macros of jinja2/forum/_post_parts.html, drawn once for all the posts of the page.
     author = filler("forum/_post_parts.html", "author", 2)
     stamps = {edited: filler("forum/_post_parts.html", "stamp", 5, edited=edited) for edited in (False, True)}
-    # "j M Y H:i", with the month names of the active language looked up once (unescaped:
-    # the template escapes them).
-    months = [date_format(datetime(2000, m, 1), "M") for m in range(1, 13)]
+    # "j F Y H:i" (« 1 décembre 2026 10:30 »: "M" would capitalise the French month), with
+    # the month names of the active language looked up once (unescaped: the template escapes them).
+    months = [date_format(datetime(2000, m, 1), "F") for m in range(1, 13)]
     post_url, history_url = PkUrl("forum:post"), PkUrl("forum:post_history")
     member_url = PkUrl("forum:member", placeholder=_PUBLIC_ID_PLACEHOLDER)
     zone = timezone.get_current_timezone()

@@ -33,3 +33,13 @@ def test_a_member_s_recent_posts_moderation_log_and_history_date_in_lower_case(
         assert "1 décembre 2026" in page, name
         assert "Déc" not in page, name
     assert "Version du 1 décembre 2026 10:30" in pages["history"]
+
+
+def test_a_topic_page_dates_its_posts_in_lower_case(client_for, alice, bob, practices, write):
+    topic = write(alice, practices, body="Premier jet.")
+    Post.objects.filter(topic=topic).update(created_at=DECEMBER_FIRST)
+
+    page = client_for(bob).get(reverse("forum:topic", args=[topic.pk])).text
+
+    assert "1 décembre 2026 10:30</time>" in page
+    assert "Déc" not in page
