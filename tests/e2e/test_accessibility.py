@@ -334,6 +334,16 @@ def test_tags_permalinks_and_choices_are_targets_a_finger_can_hit(page, live_ser
     heights = page.evaluate("""() => [...document.querySelectorAll('main a.tag, main .post-link')]
         .map(a => ({text: a.textContent.trim(), h: a.getBoundingClientRect().height}))""")
     assert len(heights) >= 3 and all(item["h"] >= 24 for item in heights), heights
+    # Made a flex box for its height, the permalink still reads « #1 · 8 décembre… »: the
+    # space after the dot is not swallowed.
+    gap = page.evaluate("""() => {
+        const link = document.querySelector('main .post-link'), text = link.firstChild;
+        const range = document.createRange(), dot = text.textContent.indexOf('·');
+        range.setStart(text, dot);
+        range.setEnd(text, dot + 1);
+        return link.querySelector('time').getBoundingClientRect().left
+               - range.getBoundingClientRect().right; }""")
+    assert gap >= 2, gap
 
     page.goto(f"{live_server.url}/forum/notifications/")
     radios = page.evaluate("""() => [...document.querySelectorAll('main input[type=radio]')]
