@@ -20,12 +20,13 @@ from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timesince import TIME_STRINGS, timesince
+from django.utils.timesince import TIME_STRINGS
 from django.utils.translation import gettext as _
 from markupsafe import Markup
 
 from comcep import roles
 from comcep.jinja2 import PkUrl, macros, template
+from comcep.timesince import one_unit_since
 from forum import permissions
 from forum.models import Topic
 from forum.pages import PostView, TopicRow, short_month_names
@@ -177,7 +178,7 @@ def topic_rows(rows: list[TopicRow], last_read: dict[int, int]) -> SafeString:
     entries = [
         (row, last_read.get(row.pk), last_activity % {
             "who": row.last_poster,
-            "when": timesince(row.last_post_at, now, time_strings=time_strings, depth=1)})
+            "when": one_unit_since(row.last_post_at, now, time_strings=time_strings)})
         for row in rows
     ]
     return mark_safe(template("forum/_topic_rows.html").render({"entries": entries}))  # noqa: S308

@@ -8,10 +8,10 @@ from django import template
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 
 from comcep import extras
+from comcep.timesince import one_unit_since
 
 register = template.Library()
 
@@ -42,7 +42,7 @@ def since(moment, now=None) -> str:
     now = now or timezone.now()
     if now - moment < timedelta(minutes=1):
         return _("à l'instant")
-    return _("il y a %(duration)s") % {"duration": timesince(moment, now, depth=1)}
+    return _("il y a %(duration)s") % {"duration": one_unit_since(moment, now)}
 
 
 @register.filter
