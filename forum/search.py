@@ -183,8 +183,9 @@ def tagged_first_posts(q: str, query) -> Q | None:
             & Q(SearchVectorExact(with_tags, query)))
 
 
-def _search_posts(filters: Filters, *, limit: int) -> list[SearchResult]:
-    query = french_query(filters.q)
+def _matching_posts(filters: Filters, query) -> tuple:
+    """The posts that answer ``filters`` (a queryset, compiled only when no ranking is cached),
+    and the tags' part of the match."""
     by_tags = tagged_first_posts(filters.q, query)
     matching = Q(search_vector=query) if by_tags is None else Q(search_vector=query) | by_tags
     base = permissions.filter_searchable_posts(Post.objects.filter(matching))
@@ -206,11 +207,18 @@ def _search_posts(filters: Filters, *, limit: int) -> list[SearchResult]:
         base = base.filter(created_at__date__gte=filters.since)
     if filters.until:
         base = base.filter(created_at__date__lte=filters.until)
+    return base, by_tags
+
+
+def _search_posts(filters: Filters, *, limit: int) -> list[SearchResult]:
     asked = repr((clean_query(filters.q), filters.category, filters.tag, filters.author, filters.since,
                   filters.until, limit))
     ranking_key = db_scoped_key("forum:search-ranking", hashlib.sha256(asked.encode()).hexdigest())
     ranks: dict[int, float] | None = shared_cache.get(ranking_key)
     if ranks is None:
+        # Building the query costs more than answering from the cached ranking: only on a miss.
+        query = french_query(filters.q)
+        base, by_tags = _matching_posts(filters, query)
         ranks = _ranking(base, query, filters, limit, by_tags)
         shared_cache.set(ranking_key, ranks, RANKING_SECONDS)
     if not ranks:
