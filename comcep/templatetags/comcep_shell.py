@@ -58,8 +58,23 @@ def _draw(name: str, context, **marks) -> str:
 
 
 def _token(context) -> str:
+    """The request's CSRF token, masked once for the whole shell (each masking costs as much as
+    drawing a few links; one per response is what the masking is for)."""
+    request = context.get("request")
+    kept = getattr(request, "_shell_csrf_token", None)
+    if kept is not None:
+        return kept
     token = context.get("csrf_token")
-    return escape(str(token)) if token else ""
+    kept = escape(str(token)) if token else ""
+    if request is not None:
+        request._shell_csrf_token = kept
+    return kept
+
+
+@register.simple_tag(takes_context=True)
+def shell_csrf_token(context) -> str:
+    """``{{ csrf_token }}`` for the shell's own uses (htmx's header), the same as its forms'."""
+    return mark_safe(_token(context))  # noqa: S308  (escaped by _token)
 
 
 class SiteHeaderNode(template.Node):

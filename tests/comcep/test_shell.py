@@ -73,3 +73,14 @@ def test_the_section_and_its_page_are_marked_each_their_way(client_for, alice):
     inside = page(as_alice, reverse("forum:search"))
     assert re.search(r'href="/forum/"\s+aria-current="true"', inside)
     assert re.search(r'href="/forum/"\s+aria-current="page"', page(as_alice, reverse("forum:index")))
+
+
+def test_the_htmx_header_carries_a_token_the_site_accepts(alice):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(alice, backend="comcep.auth.Backend")
+    text = page(client, reverse("forum:index"))
+    token = re.search(r'data-hx-headers=\'\{"X-CSRFToken": "([^"]+)"\}\'', text)[1]
+    assert token == LOGOUT_TOKEN.search(text)[1]
+    response = client.post(reverse("account_logout"), HTTP_X_CSRFTOKEN=token)
+    assert response.status_code == 302
+    assert client.get(reverse("forum:index")).status_code == 302
