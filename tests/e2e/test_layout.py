@@ -247,3 +247,19 @@ def test_the_files_table_keeps_words_whole_and_long_names_inside(page, live_serv
     expect(table).to_contain_text("Outils d'entretien professionnalisant")
     expect(table).to_contain_text("hors dossier" if viewport == "phone" else "—")
     screenshot("files")
+
+
+@pytest.mark.parametrize("viewport", ["phone", "desktop"], indirect=True)
+@pytest.mark.django_db(transaction=True)
+def test_the_header_s_links_and_its_sign_out_button_line_up(page, live_server, viewport, alice):
+    sign_in(page, live_server, "alice.martin@apec.fr", factories.PASSWORD)
+    page.goto(f"{live_server.url}/communaute/")
+    toggle = page.locator(".nav-toggle")
+    if toggle.is_visible():
+        toggle.click()
+    nav = page.locator("#site-nav")
+    link = box(nav.get_by_role("link", name="Mon compte"))
+    button = box(nav.get_by_role("button", name="Se déconnecter"))
+    # Each text in the middle of its 44 px target, so that on one line they share a baseline.
+    for drawn in (link, button):
+        assert abs(drawn["above"] - drawn["below"]) <= 1.5, drawn
