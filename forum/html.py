@@ -21,10 +21,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import TIME_STRINGS
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from markupsafe import Markup
 
 from comcep import roles
+from comcep.cache import LocalCopies
 from comcep.jinja2 import PkUrl, macros, template
 from comcep.timesince import one_unit_since
 from forum import permissions
@@ -184,10 +186,21 @@ def topic_rows(rows: list[TopicRow], last_read: dict[int, int]) -> SafeString:
     return mark_safe(template("forum/_topic_rows.html").render({"entries": entries}))  # noqa: S308
 
 
+# The index's categories, drawn once per process for what they show (their counts move with
+# every topic and post, so the key names them).
+_category_lists = LocalCopies(size=20)
+
+
 def category_list(categories) -> SafeString:
     """The categories on the forum's index, with their counts."""
-    html = template("forum/_categories.html").render({
-        "categories": categories, "category_url": PkUrl("forum:category", placeholder="zz-placeholder-zz")})
+    key = repr((get_language(), [(c.pk, c.slug, c.name, c.description, c.start_policy, c.topic_count,
+                                  c.post_count) for c in categories]))
+    html = _category_lists.get(key)
+    if html is None:
+        html = template("forum/_categories.html").render({
+            "categories": categories,
+            "category_url": PkUrl("forum:category", placeholder="zz-placeholder-zz")})
+        _category_lists.put(key, html)
     return mark_safe(html)  # noqa: S308  (escaped by the template)
 
 

@@ -279,3 +279,14 @@ def test_thanking_through_htmx_swaps_the_button_only(client_for, alice, bob, pra
     assert response.status_code == 200
     assert response.text.startswith(f'<div class="thanks" id="thanks-{post.pk}">')
     assert 'aria-pressed="true"' in response.text and "Merci · 1" in response.text
+
+
+def test_the_index_counts_a_new_topic_and_reply_at_once(client_for, alice, bob, practices, write):
+    as_bob = client_for(bob)
+    topic = write(alice, practices)
+    before = as_bob.get(reverse("forum:index")).content.decode()
+    assert "1 sujet · 1 message" in before
+    services.create_post(actor=bob.member, topic=topic, body="Une réponse.", rate_limit=False)
+    write(alice, practices, title="Un second sujet")
+    after = as_bob.get(reverse("forum:index")).content.decode()
+    assert "2 sujets · 3 messages" in after
