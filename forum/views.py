@@ -96,7 +96,7 @@ def _topics_across_categories(request, topics, page: int) -> dict:
 @community_required
 def index(request):
     """The categories, then the topics of every category by last activity."""
-    categories = list(Category.objects.public())
+    categories = pages.public_categories()
     page = _page_number(request)
     rows, has_next = pages.latest_rows(categories, page)
     return render(request, "forum/index.html", _context(
@@ -480,7 +480,7 @@ def search_view(request):
         ))
     return render(request, "forum/search.html", _context(
         request, form=form, searched=searched, results=results, results_html=html.search_results(results),
-        categories=Category.objects.public().only("pk", "name")))
+        categories=pages.public_categories()))
 
 
 # --- Flags and moderation ---------------------------------------------------------------
