@@ -418,6 +418,12 @@ CELERY_BEAT_SCHEDULE["watch-weekly-digests"] = {
     "schedule": crontab(hour=7, minute=45, day_of_week="mon"),
 }
 
+# --- Statistics: their figures read again before they leave the cache (stats/tasks.py) --
+CELERY_BEAT_SCHEDULE["stats-keep-figures-fresh"] = {
+    "task": "stats.tasks.keep_figures_fresh",
+    "schedule": env.int("STATS_REFRESH_SECONDS", default=2400),
+}
+
 # --- Events: reminders the day before and an hour before (events/reminders.py) ---------
 CELERY_BEAT_SCHEDULE["event-reminders"] = {
     "task": "events.tasks.send_event_reminders",

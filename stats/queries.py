@@ -20,6 +20,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -62,13 +63,29 @@ def reporting() -> Iterator[None]:
             cursor.execute("SET LOCAL work_mem = DEFAULT")
 
 
+# Set while the worker reads every figure again ahead of its expiry (``refreshed``).
+_refreshing: ContextVar[bool] = ContextVar("stats_refreshing", default=False)
+
+
+@contextmanager
+def refreshed() -> Iterator[None]:
+    """Every figure read inside is computed again and kept afresh, rather than taken from the
+    cache: the worker's job (stats.tasks) runs the pages' readings so, before their figures
+    expire, and no manager pays for reading the whole history."""
+    token = _refreshing.set(True)
+    try:
+        yield
+    finally:
+        _refreshing.reset(token)
+
+
 def _kept(name: str, revision: Any, compute: Callable[[], Any]) -> Any:
     """``compute()``, kept in the shared cache under ``name`` and ``revision``."""
     seconds = cache_seconds()
     if not seconds:
         return compute()
     key = db_scoped_key(f"stats:{CACHE_FORMAT}:{name}", revision)
-    value = cache.get(key)
+    value = None if _refreshing.get() else cache.get(key)
     if value is None:
         value = compute()
         cache.set(key, value, seconds)

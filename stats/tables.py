@@ -151,3 +151,10 @@ def operator_activity_table(operator: Operator) -> Table:
     return Table("activite", _("Activité du réseau par semaine"),
                  [_("semaine"), *[MEASURE_LABELS[m] for m in measures]],
                  _activity_body(rows, measures))
+
+
+# The platform manager's dashboard, by the slug of each table's CSV export.
+DASHBOARD_TABLES = {
+    "entonnoir": funnel_table, "delais": decisions_table,
+    "deploiement": rollout_table, "activite": activity_table,
+}

@@ -17,10 +17,7 @@ from stats import charts, permissions, services, tables
 from stats.forms import CostShareForm, YearForm
 from stats.models import CostShareReport
 
-DASHBOARD_TABLES = {
-    "entonnoir": tables.funnel_table, "delais": tables.decisions_table,
-    "deploiement": tables.rollout_table, "activite": tables.activity_table,
-}
+DASHBOARD_TABLES = tables.DASHBOARD_TABLES
 
 
 def _shown(table: tables.Table, csv_url: str) -> dict:
