@@ -262,8 +262,9 @@ def category_for_reader(member: Member, slug: str) -> CategoryReading:
 @cache
 def _public_categories_sql() -> str:
     columns = ", ".join(f"c.{f.column}" for f in Category._meta.concrete_fields)
-    order = ", ".join(f"c.{Category._meta.get_field(name).column}" for name in Category._meta.ordering)
-    return f"SELECT {columns} FROM {Category._meta.db_table} c WHERE NOT c.members_only ORDER BY {order}"
+    # Category.Meta.ordering: position, then name.
+    return (f"SELECT {columns} FROM {Category._meta.db_table} c WHERE NOT c.members_only "
+            f"ORDER BY c.position, c.name")
 
 
 def public_categories() -> list[Category]:

@@ -104,6 +104,6 @@ def register() -> None:
     for model in (Resource, ResourceEvent):
         post_save.connect(_library_changed, sender=model, dispatch_uid=f"home-{model.__name__}-saved")
         post_delete.connect(_library_changed, sender=model, dispatch_uid=f"home-{model.__name__}-deleted")
-    for model in (LegalChange, LegalVersion):
-        post_save.connect(_watch_changed, sender=model, dispatch_uid=f"home-{model.__name__}-saved")
-        post_delete.connect(_watch_changed, sender=model, dispatch_uid=f"home-{model.__name__}-deleted")
+    for watched in (LegalChange, LegalVersion):
+        post_save.connect(_watch_changed, sender=watched, dispatch_uid=f"home-{watched.__name__}-saved")
+        post_delete.connect(_watch_changed, sender=watched, dispatch_uid=f"home-{watched.__name__}-deleted")

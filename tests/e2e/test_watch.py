@@ -59,7 +59,8 @@ def test_follow_a_text_see_its_new_version_arrive_and_open_a_question(page, live
                message="the worker told nobody")
 
     page.goto(f"{live_server.url}/forum/notifications/")
-    notice = page.get_by_role("link", name=re.compile("Veille : nouvelle version de « Le projet de transition"))
+    notice = page.get_by_role("link",
+                              name=re.compile("Veille : nouvelle version de « Le projet de transition"))
     expect(notice).to_be_visible()
     assert fits_the_screen(page)
     screenshot("2-notified")
@@ -69,7 +70,8 @@ def test_follow_a_text_see_its_new_version_arrive_and_open_a_question(page, live
 
     # One click opens the question, the text cited in it.
     page.get_by_role("link", name="Poser une question sur ce texte").click()
-    expect(page.locator("#id_title")).to_have_value("Question sur « Le projet de transition professionnelle »")
+    expect(page.locator("#id_title")).to_have_value(
+        "Question sur « Le projet de transition professionnelle »")
     body = page.locator("#id_body")
     expect(body).to_have_value(re.compile(rf"^/ressources/{text.pk}/"))
     body.fill(body.input_value() + "Faut-il compter les CDD dans l'ancienneté ?")
