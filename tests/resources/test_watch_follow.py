@@ -401,3 +401,13 @@ def test_the_community_home_shows_the_latest_legal_changes_as_soon_as_they_happe
     # A text taken out of the library leaves the home with its changes.
     services.withdraw_resource(legal_text, actor=mod, reason="Doublon")
     assert "La démission-reconversion" not in as_alice.get(reverse("community")).content.decode()
+
+
+
+def test_the_veille_page_gives_valid_html_datetimes(client_for, alice, mod, legal_text):
+    import re
+
+    new_version(client_for(mod), legal_text)
+    page = client_for(alice).get(reverse("resources:watch")).content.decode()
+    stamps = re.findall(r'<time[^>]* datetime="([^"]+)"', page)
+    assert stamps and all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4}", s) for s in stamps)
